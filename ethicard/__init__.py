@@ -1,0 +1,46 @@
+"""ethicard: disclosure cards for medical image synthesis (MISyn), after Jin et al., arXiv:2508.09293.
+
+The public API: load a checklist and a card, assess the card, render the report.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "EthicardError",
+    "Problem",
+    "Report",
+    "__version__",
+    "assess",
+    "load_card",
+    "load_checklist",
+    "render",
+]
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .assess import Report, assess
+    from .errors import EthicardError, Problem
+    from .render import render
+    from .validate import load_card, load_checklist
+
+_WHERE = {
+    "EthicardError": "errors",
+    "Problem": "errors",
+    "Report": "assess",
+    "assess": "assess",
+    "load_card": "validate",
+    "load_checklist": "validate",
+    "render": "render",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import on first use, so that ``ethicard --help`` starts without pydantic or jinja2."""
+    if name in _WHERE:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(name)

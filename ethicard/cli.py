@@ -1,0 +1,167 @@
+"""The command line: the only place that prints and exits.
+
+Exit codes: 0 all good, 1 an input has problems, 2 usage error (bad options, refused overwrite).
+Heavy modules are imported inside the commands, so ``--help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .errors import EthicardError, Problem, UsageError
+
+if TYPE_CHECKING:
+    from .assess import Report
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ethicard",
+        description="Disclosure cards for medical image synthesis (MISyn): fill in, check, render.",
+    )
+    parser.add_argument("--version", action="version", version=f"ethicard {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = commands.add_parser("init", help="write a card skeleton with every question as a comment")
+    init.add_argument("--kind", choices=("model", "dataset", "method"), default="model")
+    init.add_argument("-o", "--output", default="ethicard.yaml", help="file to write (default: ethicard.yaml)")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.add_argument("--checklist", default="misyn", help="bundled checklist id or checklist file")
+
+    check = commands.add_parser("check", help="validate cards and report what they leave open")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
+    check.add_argument("--max-bytes", type=int, default=1_000_000, help="largest card accepted (bytes)")
+
+    render = commands.add_parser("render", help="render a card as a disclosure card document")
+    render.add_argument("file", metavar="FILE")
+    render.add_argument("-o", "--output", help="output file; the format follows its extension (default: stdout)")
+    render.add_argument("-f", "--format", dest="fmt", help="output format, overriding the extension")
+    render.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
+    render.add_argument("--max-bytes", type=int, default=1_000_000, help="largest card accepted (bytes)")
+    return parser
+
+
+def _report(path: str, checklist_name: str | None, max_bytes: int) -> Report:
+    from .assess import assess
+    from .validate import load_card, load_checklist
+
+    checklist = load_checklist(checklist_name, max_bytes=max_bytes) if checklist_name else None
+    card, used = load_card(path, checklist, max_bytes=max_bytes)
+    return assess(card, used)
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .files import write_atomic
+    from .skeleton import skeleton
+    from .validate import load_checklist
+
+    if os.path.exists(args.output) and not args.force:
+        raise UsageError(f"{args.output} already exists; use --force to overwrite it")
+    write_atomic(args.output, skeleton(load_checklist(args.checklist), args.kind))
+    print(f"wrote {args.output}: a {args.kind} card skeleton to fill in", file=sys.stderr)
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    results: list[dict[str, Any]] = []
+    for path in args.files:
+        try:
+            report = _report(path, args.checklist, args.max_bytes)
+        except EthicardError as exc:
+            results.append({"file": path, "valid": False, "problems": exc.problems})
+            continue
+        results.append({"file": path, "valid": True, "problems": [], "report": report})
+    if args.format == "json":
+        print(json.dumps({"ethicard": __version__, "files": [_check_json(r) for r in results]}, indent=2))
+    else:
+        for result in results:
+            _print_check(result)
+    return EXIT_OK if all(r["valid"] for r in results) else EXIT_PROBLEMS
+
+
+def _check_json(result: dict[str, Any]) -> dict[str, Any]:
+    problems: list[Problem] = result["problems"]
+    entry: dict[str, Any] = {
+        "file": result["file"],
+        "valid": result["valid"],
+        "problems": [p.as_dict() for p in problems],
+    }
+    if "report" in result:
+        entry["score"] = result["report"].score
+        entry["counts"] = result["report"].counts()
+    return entry
+
+
+def _print_check(result: dict[str, Any]) -> None:
+    problems: list[Problem] = result["problems"]
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{result['file']}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+        return
+    report: Report = result["report"]
+    counts = report.counts()
+    print(
+        f"{result['file']}: valid ({report.checklist.id} {report.checklist.version}); "
+        f"completeness {report.score}% (" + ", ".join(f"{n} {status}" for status, n in counts.items() if n) + ")"
+    )
+
+
+def _render(args: argparse.Namespace) -> int:
+    from .files import refuse_same_file, write_atomic
+    from .render import FORMATS, format_for, render
+
+    fmt = args.fmt
+    if fmt is None:
+        found = format_for(args.output) if args.output else FORMATS["md"]
+        if found is None:
+            raise UsageError(
+                f"{args.output}: cannot tell the format from the extension; use -f with one of: {', '.join(FORMATS)}"
+            )
+        fmt = found.name
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
+    if args.output:
+        refuse_same_file(args.output, args.file)
+    text = render(_report(args.file, args.checklist, args.max_bytes), fmt)
+    if args.output:
+        write_atomic(args.output, text)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+_COMMANDS = {"init": _init, "check": _check, "render": _render}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    debug = args.debug or os.environ.get("ETHICARD_DEBUG") == "1"
+    try:
+        return _COMMANDS[args.command](args)
+    except EthicardError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_PROBLEMS
+    except UsageError as exc:
+        print(f"ethicard: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if debug:
+            raise
+        print(f"ethicard: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        return 3

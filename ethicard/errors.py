@@ -1,0 +1,67 @@
+"""Problems found in input files, and the one exception the library raises for them.
+
+The library never prints or exits: it raises :class:`EthicardError` carrying every
+:class:`Problem` it found, and the command line turns them into ``file:line:col`` lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Path_ = tuple[str | int, ...]
+
+
+def format_path(path: Path_) -> str:
+    """Render a location inside a document as ``a.b[2].c`` (``<document>`` for the root)."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text or "<document>"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located problem: where it is, what is wrong, and how to fix it."""
+
+    file: str
+    line: int  # 1-based; 0 when the problem is about the file as a whole
+    col: int  # 1-based; 0 when unknown
+    path: Path_ = field(compare=True)
+    message: str = field(compare=False)
+    hint: str = field(default="", compare=False)
+
+    def location(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.col}"
+        return self.file
+
+    def __str__(self) -> str:
+        text = f"{self.location()}: {format_path(self.path)}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.col,
+            "path": format_path(self.path),
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class EthicardError(Exception):
+    """Raised with every problem found in one input; the message lists them all."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UsageError(Exception):
+    """A request the command line cannot carry out (bad option, refused overwrite, ...)."""

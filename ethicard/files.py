@@ -1,0 +1,41 @@
+"""Writing outputs safely: whole or not at all, and never over the input."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import UsageError
+
+
+def write_atomic(path: str | os.PathLike[str], text: str, *, newline: str = "") -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename,
+    so a reader never sees half a file and a failure leaves the old file as it was."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"{target}: the folder {folder} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if target.exists():
+            os.chmod(temporary, target.stat().st_mode & 0o7777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def refuse_same_file(output: str | os.PathLike[str], *inputs: str | os.PathLike[str]) -> None:
+    """Refuse to write an output onto one of the inputs it is made from."""
+    out = Path(output)
+    for given in inputs:
+        source = Path(given)
+        if (out.exists() and source.exists() and out.samefile(source)) or out.resolve() == source.resolve():
+            raise UsageError(f"{output}: refusing to write the output over the input card {given}")

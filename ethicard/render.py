@@ -1,0 +1,59 @@
+"""Renders a report into each output format through one template per format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+
+from . import escape, resources, view
+from .assess import Report
+
+
+@dataclass(frozen=True)
+class Format:
+    """An output format: its template and the escaping filters its template uses."""
+
+    name: str
+    template: str
+    extensions: tuple[str, ...]
+    filters: dict[str, Callable[[Any], str]] = field(default_factory=dict)
+    autoescape: bool = False
+
+
+FORMATS: dict[str, Format] = {
+    "md": Format(
+        "md", "card.md.j2", (".md", ".markdown"), {"md_inline": escape.md_inline, "md_block": escape.md_block}
+    ),
+}
+
+
+def format_for(filename: str) -> Format | None:
+    """The format an output file name asks for, by its extension."""
+    lowered = filename.lower()
+    for fmt in FORMATS.values():
+        if lowered.endswith(fmt.extensions):
+            return fmt
+    return None
+
+
+def _environment(fmt: Format) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(resources.template_text),
+        autoescape=fmt.autoescape,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(fmt.filters)
+    return env
+
+
+def render(report: Report, fmt: str | Format = "md") -> str:
+    """The card in one format; same report, byte-identical text, ending with one newline."""
+    chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
+    text = _environment(chosen).get_template(chosen.template).render(card=view.build(report))
+    return text.rstrip("\n") + "\n"

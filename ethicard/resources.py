@@ -1,0 +1,27 @@
+"""Finds the checklists and templates packaged with ethicard (wheel and editable installs alike)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from importlib.abc import Traversable
+
+
+def _folder(package: str) -> Traversable:
+    return resources.files(package)
+
+
+def bundled_checklists() -> list[str]:
+    """Ids of the checklists shipped with ethicard."""
+    return sorted(
+        entry.name.removesuffix(".yaml")
+        for entry in _folder("ethicard.checklists").iterdir()
+        if entry.name.endswith(".yaml")
+    )
+
+
+def checklist_text(checklist_id: str) -> str:
+    return _folder("ethicard.checklists").joinpath(f"{checklist_id}.yaml").read_text(encoding="utf-8")
+
+
+def template_text(name: str) -> str:
+    return _folder("ethicard.templates").joinpath(name).read_text(encoding="utf-8")

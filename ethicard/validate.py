@@ -1,0 +1,223 @@
+"""Turns parsed YAML into checklist and card models, translating every validation error into
+a located :class:`~ethicard.errors.Problem` with a hint a person can act on."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import types
+import typing
+from typing import Any, TypeVar, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from . import loader, resources
+from .errors import EthicardError, Path_, Problem
+from .models import CardBase, Checklist, card_model
+
+M = TypeVar("M", bound=BaseModel)
+_SHAPES = {
+    dict: "a mapping (key: value lines)",
+    list: "a list (lines starting with '- ')",
+    str: "text",
+    bool: "true/false",
+    type(None): "nothing (an empty value)",
+}
+
+
+def load_checklist(name_or_path: str = "misyn", *, max_bytes: int = loader.DEFAULT_MAX_BYTES) -> Checklist:
+    """A bundled checklist by id, or a checklist file by path."""
+    if os.sep in name_or_path or name_or_path.endswith((".yaml", ".yml")):
+        document = loader.load(name_or_path, max_bytes=max_bytes)
+    else:
+        if name_or_path not in resources.bundled_checklists():
+            raise EthicardError(
+                [
+                    Problem(
+                        name_or_path,
+                        0,
+                        0,
+                        (),
+                        "no such bundled checklist",
+                        "bundled: " + ", ".join(resources.bundled_checklists()),
+                    )
+                ]
+            )
+        document = loader.parse(resources.checklist_text(name_or_path), f"<bundled {name_or_path}.yaml>")
+    return validate_model(document, Checklist)
+
+
+def load_card(
+    path: str | os.PathLike[str], checklist: Checklist | None = None, *, max_bytes: int = loader.DEFAULT_MAX_BYTES
+) -> tuple[CardBase, Checklist]:
+    """Read, parse and validate one card; the checklist defaults to the one the card names."""
+    return validate_card(loader.load(path, max_bytes=max_bytes), checklist)
+
+
+def validate_card(document: loader.Document, checklist: Checklist | None = None) -> tuple[CardBase, Checklist]:
+    data = document.data
+    if not isinstance(data, dict):
+        raise EthicardError(
+            [document.problem((), f"a card must be a mapping, not {_shape(data)}", "start from 'ethicard init'")]
+        )
+    if checklist is None:
+        checklist = _named_checklist(document)
+    _check_version(document, checklist)
+    return validate_model(document, card_model(checklist)), checklist
+
+
+def _named_checklist(document: loader.Document) -> Checklist:
+    ref = document.data.get("checklist")
+    ident = ref.get("id") if isinstance(ref, dict) else ref.partition("@")[0] if isinstance(ref, str) else None
+    if not isinstance(ident, str):
+        return load_checklist("misyn")  # let validation report the missing or malformed reference
+    if ident not in resources.bundled_checklists():
+        raise EthicardError(
+            [
+                document.problem(
+                    ("checklist",),
+                    f"unknown checklist '{ident}'",
+                    "bundled: " + ", ".join(resources.bundled_checklists()) + "; or pass --checklist FILE",
+                )
+            ]
+        )
+    return load_checklist(ident)
+
+
+def _check_version(document: loader.Document, checklist: Checklist) -> None:
+    ref = document.data.get("checklist")
+    ident: Any
+    version: Any
+    if isinstance(ref, str):
+        ident, _, version = ref.partition("@")
+    elif isinstance(ref, dict):
+        ident, version = ref.get("id"), ref.get("version")
+    else:
+        return
+    if ident != checklist.id and isinstance(ident, str):
+        raise EthicardError(
+            [
+                document.problem(
+                    ("checklist",), f"the card answers checklist '{ident}', but checklist '{checklist.id}' was given"
+                )
+            ]
+        )
+    if isinstance(version, str) and version.split(".")[0] != checklist.version.split(".")[0]:
+        raise EthicardError(
+            [
+                document.problem(
+                    ("checklist", "version"),
+                    f"the card answers {checklist.id} {version}, which is not "
+                    f"compatible with {checklist.id} {checklist.version}",
+                    "the major version differs; update the card",
+                )
+            ]
+        )
+
+
+def validate_model(document: loader.Document, model: type[M]) -> M:
+    """Validate plain data against a model, raising every problem at once, located."""
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as exc:
+        raise EthicardError([_problem(document, model, error) for error in exc.errors()]) from None
+
+
+def _shape(value: Any) -> str:
+    return _SHAPES.get(type(value), type(value).__name__)
+
+
+def _problem(document: loader.Document, model: type[BaseModel], error: Any) -> Problem:
+    path: Path_ = tuple(part for part in error["loc"] if not _is_union_tag(part))
+    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        allowed = _keys_at(model, path[:-1])
+        key = str(path[-1])
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else "allowed keys: " + ", ".join(allowed)
+        return document.problem(path, f"unknown key '{key}'", hint, key=True)
+    if kind == "missing":
+        return document.problem(path, f"missing required key '{path[-1]}'", f"add '{path[-1]}:' here")
+    if kind in ("literal_error", "enum"):
+        allowed = [a.strip("'") for a in str(ctx.get("expected", "")).replace(" or ", ", ").split(", ")]
+        close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.5)
+        hint = (f"did you mean '{close[0]}'? " if close else "") + "allowed: " + ", ".join(allowed)
+        return document.problem(path, f"'{value}' is not an allowed value", hint)
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return document.problem(
+            path, f"expected a mapping (key: value lines), got {_describe(value)}", _mapping_hint(model, path)
+        )
+    if kind in ("string_type",):
+        hint = "put the text in quotes" if isinstance(value, bool) else "write text here"
+        return document.problem(path, f"expected text, got {_describe(value)}", hint)
+    if kind == "list_type":
+        return document.problem(path, f"expected a list, got {_describe(value)}", "write one '- entry' per line")
+    if kind in ("bool_type", "bool_parsing"):
+        return document.problem(path, f"expected true or false, got {_describe(value)}")
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
+        what = "a whole number" if kind.startswith("int") else "a number"
+        return document.problem(path, f"expected {what}, got {_describe(value)}")
+    if kind == "string_too_short":
+        return document.problem(path, "must not be empty")
+    if kind == "string_pattern_mismatch":
+        return document.problem(
+            path, f"{_describe(value)} does not have the expected form", f"expected pattern {ctx.get('pattern')}"
+        )
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return document.problem(path, message)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return f"the text '{value}'" if len(value) < 60 else "a long text"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _shape(value)
+
+
+def _mapping_hint(model: type[BaseModel], path: Path_) -> str:
+    keys = _keys_at(model, path)
+    return "expected keys: " + ", ".join(keys[:8]) + (", ..." if len(keys) > 8 else "") if keys else ""
+
+
+def _is_union_tag(part: str | int) -> bool:
+    """pydantic inserts the member type's name (e.g. 'str', 'float') into locations of unions."""
+    return isinstance(part, str) and (
+        part in {"str", "float", "int", "bool", "none"}
+        or "[" in part
+        or part.startswith(("function-", "constrained-", "literal["))
+    )
+
+
+def _keys_at(model: type[BaseModel], path: Path_) -> list[str]:
+    """The keys a mapping at ``path`` accepts, found by walking the model's annotations."""
+    current: Any = model
+    for part in path:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = get_args(current)
+            current = args[0] if get_origin(current) is list and args else None
+        elif isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
+            current = current.model_fields[part].annotation
+        elif get_origin(current) is dict:
+            current = get_args(current)[1]
+        else:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            members = [a for a in get_args(annotation) if a is not type(None)]
+            if len(members) != 1:
+                return annotation
+            annotation = members[0]
+        else:
+            return annotation

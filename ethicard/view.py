@@ -1,0 +1,115 @@
+"""The view of a report that every output template reads: plain data, placeholders set here once.
+
+Templates stay dumb: they lay out what this module decides (order of sections, labels, what an
+unanswered item says), so every format shows the same items with the same statuses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import __version__
+from .assess import UNANSWERED, ItemResult, Report
+from .models import CARD_FORMAT_VERSION
+
+# The card reads as a story: why, how, how well, what it cannot do, how it is marked, who can object.
+CARD_ORDER = ("problem_formulation", "design", "evaluation", "limits", "technical_standards", "oversight")
+STATUS_LABELS = {
+    "addressed": "Addressed",
+    "partial": "Partial",
+    "not addressed": "Not addressed",
+    "not applicable": "Not applicable",
+    UNANSWERED: "Unanswered",
+}
+NOT_STATED = "not stated"
+PHASE_NAMES = {
+    1: "algorithm metrics (model space)",
+    2: "downstream-task utility on medical images",
+    3: "expert reader study",
+    4: "prospective or clinical-workflow evaluation",
+    5: "post-deployment monitoring",
+}
+
+
+def _item_view(result: ItemResult) -> dict[str, Any]:
+    answer = result.answer
+    return {
+        "id": result.item.id,
+        "question": result.item.question,
+        "level": result.item.level,
+        "source": result.item.source,
+        "status": result.status,
+        "status_label": STATUS_LABELS[result.status],
+        "answer": answer.answer.strip() if answer else "",
+        "evidence": list(answer.evidence) if answer else [],
+        "notes": list(result.notes),
+    }
+
+
+def _stated(value: object) -> object:
+    return NOT_STATED if value is None or value == "" else value
+
+
+def _evaluation_view(report: Report) -> dict[str, Any]:
+    evaluation = report.card.evaluation
+    phases = evaluation.phases()
+    rows = evaluation.model_dump(mode="json")
+    for table in ("distribution_metrics", "paired_metrics", "memorisation", "reader_studies", "downstream"):
+        rows[table] = [{key: _stated(value) for key, value in row.items()} for row in rows[table]]
+    rows["phases"] = [{"number": n, "name": PHASE_NAMES[n]} for n in phases]
+    rows["model_space_only"] = phases == [1]
+    rows["has_results"] = bool(
+        phases or evaluation.memorisation or evaluation.subgroups or evaluation.statistical_tests
+    )
+    return rows
+
+
+def build(report: Report) -> dict[str, Any]:
+    """Everything an output template may show, in display order."""
+    checklist, card = report.checklist, report.card
+    by_id = {result.section.id: result for result in report.sections}
+    order = [s for s in CARD_ORDER if s in by_id] + [s for s in by_id if s not in CARD_ORDER]
+    items = {result.item.id: result for result in report.items}
+    sections = []
+    for section_id in order:
+        result = by_id[section_id]
+        sections.append(
+            {
+                "id": section_id,
+                "title": result.section.title,
+                "intro": result.section.intro,
+                "score": result.score,
+                "items": [_item_view(item) for item in result.applicable],
+                "other_kinds": [item.item.id for item in result.items if not item.applies],
+            }
+        )
+    limits = []
+    for limit in checklist.intrinsic_limits:
+        acknowledged = items.get(limit.item)
+        limits.append(
+            {
+                "id": limit.id,
+                "title": limit.title,
+                "statement": limit.statement,
+                "status": acknowledged.status if acknowledged else UNANSWERED,
+                "status_label": STATUS_LABELS[acknowledged.status if acknowledged else UNANSWERED],
+            }
+        )
+    counts = report.counts()
+    return {
+        "ethicard_version": __version__,
+        "card_format": CARD_FORMAT_VERSION,
+        "checklist": {
+            "id": checklist.id,
+            "version": checklist.version,
+            "title": checklist.title,
+            "reference": checklist.reference,
+        },
+        "about": card.about.model_dump(mode="json"),
+        "score": report.score,
+        "counts": [{"status": s, "label": STATUS_LABELS[s], "count": n} for s, n in counts.items()],
+        "sections": sections,
+        "intrinsic_limits": limits,
+        "evaluation": _evaluation_view(report),
+        "status_labels": STATUS_LABELS,
+    }
