@@ -34,7 +34,7 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 class _NoImplicitTypes(_SafeBase):
     """Composes only: every untagged scalar gets the string tag."""
 
-    yaml_implicit_resolvers = {}  # type: ignore[misc]  # noqa: RUF012 - PyYAML reads it from the class
+    yaml_implicit_resolvers = {}  # noqa: RUF012 - PyYAML reads it from the class
 
 
 @dataclass
@@ -98,7 +98,7 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
 def parse(text: str, file: str = "<string>") -> Document:
     """Parse YAML text into plain data with positions; raise EthicardError on any problem."""
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
-        raise EthicardError([Problem(file, 0, 0, (), "the file is empty", "run 'ethicard init' for a skeleton")])
+        raise EthicardError([Problem(file, 1, 1, (), "the file is empty", "run 'ethicard init' for a skeleton")])
     loader = _NoImplicitTypes(text)
     try:
         root = loader.get_single_node()
@@ -111,7 +111,7 @@ def parse(text: str, file: str = "<string>") -> Document:
     finally:
         loader.dispose()
     if root is None:
-        raise EthicardError([Problem(file, 0, 0, (), "the file is empty", "run 'ethicard init' for a skeleton")])
+        raise EthicardError([Problem(file, 1, 1, (), "the file is empty", "run 'ethicard init' for a skeleton")])
     builder = _Builder(file)
     data = builder.build(root, (), 0)
     if builder.problems:
@@ -132,6 +132,8 @@ def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     problem = exc.problem or "invalid YAML"
+    if exc.context and exc.context_mark and exc.context_mark is not mark:
+        problem += f" {exc.context} that starts at line {exc.context_mark.line + 1}:{exc.context_mark.column + 1}"
     hint = "check indentation and quoting near this point"
     lines = text.splitlines()
     if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:

@@ -1,0 +1,77 @@
+"""Shared fixtures: the installed command line run as a real subprocess, and paths to data."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "cxr-ldm" / "card.yaml"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _ethicard_command() -> list[str]:
+    script = Path(sys.executable).parent / "ethicard"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("ethicard")
+    if found is None:
+        raise RuntimeError("the ethicard command is not installed; run 'pip install .' first")
+    return [found]
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def ethicard(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Run the installed ``ethicard`` command in a scratch folder: ``ethicard("check", path)``."""
+    command = _ethicard_command()
+
+    def run(*args: str | Path, cwd: Path | None = None, input: str | None = None) -> Result:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ETHICARD_")}
+        done = subprocess.run(
+            [*command, *map(str, args)], cwd=cwd or tmp_path, capture_output=True, text=True,
+            input=input, env=env, timeout=120,
+        )
+        return Result(done.returncode, done.stdout, done.stderr)
+
+    return run
+
+
+def require_tool(name: str) -> str:
+    """The path of a system tool the test needs; fail (never skip) when it is missing,
+    because tests/run.sh installs it."""
+    found = shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed; tests/run.sh installs it (Debian package)")
+    return found
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from current output")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Compare text with a committed golden file, or rewrite it with --update-golden."""
+    update = request.config.getoption("--update-golden")
+
+    def check(actual: str, path: Path) -> None:
+        if update:
+            path.write_text(actual, encoding="utf-8", newline="")
+        expected = path.read_text(encoding="utf-8") if path.exists() else None
+        assert expected is not None, f"{path} is missing; run pytest --update-golden"
+        assert actual == expected, f"output differs from {path}; if intended, run pytest --update-golden"
+
+    return check
