@@ -68,6 +68,56 @@ class SectionResult:
         return _score(self.items)
 
 
+GAP_KINDS: dict[str, tuple[str, str]] = {
+    "labelling": (
+        "No labelling of synthetic images",
+        "Synthetic images are not marked as synthetic, so they can pass for medical images.",
+    ),
+    "refusal": (
+        "No way to question or refuse the MISyn",
+        "Stakeholders and the public are given no route to question the MISyn or to refuse it.",
+    ),
+    "problem_formulation": (
+        "Problem formulated from technical need or novelty",
+        "The work is motivated by a technical need or novelty rather than a clinical need, "
+        "and assumes it transfers to the clinic.",
+    ),
+    "reporting": (
+        "Weak reporting",
+        "Benefits without results, 'significant' without a test, one-sided results, or no ethics-approval statement.",
+    ),
+    "model_space_only": (
+        "Evaluation only in the model space, undeclared",
+        "Only algorithm metrics are reported, and the card does not say so.",
+    ),
+    "limits": (
+        "Intrinsic limits and side effects not assessed",
+        "Only design limitations are reported; the intrinsic limits of synthetic images and the side "
+        "effects are not assessed.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One of the paper's six kinds of gap, and the reasons this card shows it (none: not shown)."""
+
+    kind: str
+    reasons: tuple[str, ...]
+
+    @property
+    def found(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def title(self) -> str:
+        return GAP_KINDS[self.kind][0]
+
+    @property
+    def explanation(self) -> str:
+        return GAP_KINDS[self.kind][1]
+
+
 @dataclass(frozen=True)
 class Report:
     """Everything the outputs show about one card, computed once."""
@@ -84,6 +134,16 @@ class Report:
     def score(self) -> float:
         """Completeness from 0 to 100 over the items that apply to the card's kind."""
         return _score(self.items)
+
+    @property
+    def gaps(self) -> tuple[Gap, ...]:
+        """The six gap kinds, each with the items that leave it open."""
+        reasons: dict[str, list[str]] = {kind: [] for kind in GAP_KINDS}
+        for result in self.items:
+            if result.applies and result.status in (UNANSWERED, "not addressed"):
+                for kind in result.item.gaps:
+                    reasons[kind].append(f"{result.item.id}: {result.status}")
+        return tuple(Gap(kind, tuple(found)) for kind, found in reasons.items())
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys((*_CREDIT, "not applicable"), 0)

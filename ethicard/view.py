@@ -111,5 +111,19 @@ def build(report: Report) -> dict[str, Any]:
         "sections": sections,
         "intrinsic_limits": limits,
         "evaluation": _evaluation_view(report),
+        "assessment": {
+            "score": report.score,
+            "gaps": [
+                {
+                    "id": gap.kind,
+                    "title": gap.title,
+                    "explanation": gap.explanation,
+                    "found": gap.found,
+                    "reasons": list(gap.reasons),
+                }
+                for gap in report.gaps
+            ],
+            "findings": [],
+        },
         "status_labels": STATUS_LABELS,
     }

@@ -41,8 +41,13 @@ def ethicard(tmp_path: Path):  # type: ignore[no-untyped-def]
     def run(*args: str | Path, cwd: Path | None = None, input: str | None = None) -> Result:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ETHICARD_")}
         done = subprocess.run(
-            [*command, *map(str, args)], cwd=cwd or tmp_path, capture_output=True, text=True,
-            input=input, env=env, timeout=120,
+            [*command, *map(str, args)],
+            cwd=cwd or tmp_path,
+            capture_output=True,
+            text=True,
+            input=input,
+            env=env,
+            timeout=120,
         )
         return Result(done.returncode, done.stdout, done.stderr)
 

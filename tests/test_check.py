@@ -35,7 +35,10 @@ def test_one_bad_card_among_good_ones_fails_the_run_but_reports_all(ethicard) ->
     assert [f["valid"] for f in files] == [True, False]
     problem = files[1]["problems"][0]
     assert (problem["line"], problem["column"], problem["path"]) == (
-        14, 5, "answers.technical_standards.synthetic_image_labeling")
+        14,
+        5,
+        "answers.technical_standards.synthetic_image_labeling",
+    )
     assert problem["hint"] == "did you mean 'synthetic_image_labelling'?"
 
 
