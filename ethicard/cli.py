@@ -7,14 +7,13 @@ Heavy modules are imported inside the commands, so ``--help`` starts fast.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import EthicardError, Problem, UsageError
+from .errors import EthicardError, UsageError
 
 if TYPE_CHECKING:
     from .assess import Report
@@ -38,8 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--checklist", default="misyn", help="bundled checklist id or checklist file")
 
     check = commands.add_parser("check", help="validate cards and report what they leave open")
-    check.add_argument("files", nargs="+", metavar="FILE")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER")
+    check.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output (default: text)")
+    check.add_argument(
+        "-j", "--jobs", type=int, default=1, help="processes checking cards (default 1; 0: one per core)"
+    )
     check.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     check.add_argument("--max-bytes", type=int, default=1_000_000, help="largest card accepted (bytes)")
 
@@ -74,48 +76,36 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    results: list[dict[str, Any]] = []
-    for path in args.files:
-        try:
-            report = _report(path, args.checklist, args.max_bytes)
-        except EthicardError as exc:
-            results.append({"file": path, "valid": False, "problems": exc.problems})
-            continue
-        results.append({"file": path, "valid": True, "problems": [], "report": report})
-    if args.format == "json":
-        print(json.dumps({"ethicard": __version__, "files": [_check_json(r) for r in results]}, indent=2))
-    else:
-        for result in results:
-            _print_check(result)
-    return EXIT_OK if all(r["valid"] for r in results) else EXIT_PROBLEMS
+    from .batch import ProgressBar, Summary, check_cards, find_cards
 
-
-def _check_json(result: dict[str, Any]) -> dict[str, Any]:
-    problems: list[Problem] = result["problems"]
-    entry: dict[str, Any] = {
-        "file": result["file"],
-        "valid": result["valid"],
-        "problems": [p.as_dict() for p in problems],
-    }
-    if "report" in result:
-        entry["score"] = result["report"].score
-        entry["counts"] = result["report"].counts()
-    return entry
-
-
-def _print_check(result: dict[str, Any]) -> None:
-    problems: list[Problem] = result["problems"]
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"{result['file']}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
-        return
-    report: Report = result["report"]
-    counts = report.counts()
-    print(
-        f"{result['file']}: valid ({report.checklist.id} {report.checklist.version}); "
-        f"completeness {report.score}% (" + ", ".join(f"{n} {status}" for status, n in counts.items() if n) + ")"
+    if args.jobs < 0:
+        raise UsageError("--jobs must be 0 (one per core) or more")
+    files = find_cards(args.files)
+    bar = ProgressBar(len(files)) if len(files) > 1 and sys.stderr.isatty() else None
+    results = check_cards(
+        files, checklist_name=args.checklist, max_bytes=args.max_bytes, jobs=args.jobs, catch_internal=not _debug(args)
     )
+    with Summary(args.format) as summary:
+        sys.stdout.write(summary.start())
+        for done, result in enumerate(results, 1):
+            out, err = summary.add(result)
+            if bar and (err or sys.stdout.isatty()):
+                _draw(bar.clear())
+            sys.stdout.write(out)
+            sys.stderr.write(err)
+            if bar:
+                _draw(bar.update(done))
+        if bar:
+            _draw(bar.clear())
+        sys.stdout.write(summary.end())
+        return summary.exit_code
+
+
+def _draw(text: str) -> None:
+    if text:
+        sys.stdout.flush()
+        sys.stderr.write(text)
+        sys.stderr.flush()
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -146,9 +136,16 @@ def _render(args: argparse.Namespace) -> int:
 _COMMANDS = {"init": _init, "check": _check, "render": _render}
 
 
+def _debug(args: argparse.Namespace) -> bool:
+    return bool(args.debug) or os.environ.get("ETHICARD_DEBUG") == "1"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    debug = args.debug or os.environ.get("ETHICARD_DEBUG") == "1"
+    debug = _debug(args)
+    # pydantic looks for plugins by scanning every installed distribution's entry points at the first
+    # validation; the command line uses none, so it skips the scan (set the variable empty to use them).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         return _COMMANDS[args.command](args)
     except EthicardError as exc:
@@ -160,6 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader stopped early (e.g. `| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PROBLEMS
     except Exception as exc:
         if debug:
             raise

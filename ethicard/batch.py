@@ -1,0 +1,321 @@
+"""Checking many cards: card files found in folders, checked in one process or several, one record each.
+
+Every card is read, validated and assessed on its own, so a broken card becomes a record listing its
+problems and never stops the batch.  Records come back in the order of the files whatever the number
+of processes, and they are streamed: the command writes each one as it arrives, so memory stays flat
+however many cards there are.  The :class:`Summary` turns records into the text, JSON or CSV output
+and the :class:`ProgressBar` into a one-line bar; both return text and leave the writing to the CLI.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .errors import EthicardError, Problem, UsageError
+
+if TYPE_CHECKING:
+    from .models import Checklist
+
+CARD_SUFFIXES = (".yaml", ".yml")
+FORMATS = ("text", "json", "csv")
+STATUSES = ("addressed", "partial", "not addressed", "not applicable", "unanswered")
+EXIT_OK, EXIT_PROBLEMS, EXIT_INTERNAL = 0, 1, 3
+
+
+@dataclass(frozen=True)
+class CardResult:
+    """What checking one card found: its problems, or its completeness and the gaps it shows."""
+
+    file: str
+    valid: bool
+    problems: tuple[Problem, ...] = ()
+    checklist: str = ""  # e.g. "misyn 1.0.0", for a valid card
+    score: float | None = None
+    counts: tuple[tuple[str, int], ...] = ()  # (status, number of items) in STATUSES order
+    gaps: tuple[str, ...] = ()  # ids of the gap kinds the card shows
+    internal_error: bool = False  # a bug in ethicard, not a problem of the card
+
+
+def find_cards(paths: Sequence[str]) -> list[str]:
+    """The card files to check: files as given, folders searched for ``*.yaml`` and ``*.yml``.
+
+    Folders are walked in sorted order (files first, then sub-folders); hidden files and folders
+    (``.git``, ``.github``, ...) are skipped.  A file named twice is checked once.
+    """
+    found: list[str] = []
+    seen: set[str] = set()
+
+    def add(path: str) -> None:
+        key = os.path.normpath(path)
+        if key not in seen:
+            seen.add(key)
+            found.append(path)
+
+    for given in paths:
+        if not os.path.isdir(given):
+            add(given)  # a missing or unreadable file becomes a located problem when it is checked
+            continue
+        before = len(found)
+        for root, dirs, files in os.walk(given):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name.endswith(CARD_SUFFIXES) and not name.startswith("."):
+                    add(os.path.join(root, name))
+        if len(found) == before:
+            raise UsageError(f"{given}: no card files (*.yaml, *.yml) in this folder")
+    return found
+
+
+def check_card(path: str, checklist: Checklist | None, max_bytes: int, *, catch_internal: bool = True) -> CardResult:
+    """Read, validate and assess one card; its problems, even an internal error, become the record."""
+    from .assess import assess
+    from .validate import load_card
+
+    try:
+        card, used = load_card(path, checklist, max_bytes=max_bytes)
+        report = assess(card, used)
+        counts = report.counts()
+        return CardResult(
+            file=path,
+            valid=True,
+            checklist=f"{used.id} {used.version}",
+            score=report.score,
+            counts=tuple((status, counts.get(status, 0)) for status in STATUSES),
+            gaps=tuple(gap.kind for gap in report.gaps if gap.found),
+        )
+    except EthicardError as exc:
+        return CardResult(file=path, valid=False, problems=tuple(exc.problems))
+    except (KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as exc:
+        if not catch_internal:
+            raise
+        problem = Problem(
+            path, 0, 0, (), f"internal error: {type(exc).__name__}: {exc}", "a bug in ethicard; --debug shows where"
+        )
+        return CardResult(file=path, valid=False, problems=(problem,), internal_error=True)
+
+
+# Per worker process: set once by the pool's initializer, so the checklist is loaded (and its card
+# model built) once per process rather than once per card.
+_WORKER: dict[str, object] = {}
+
+
+def _start_worker(checklist: Checklist | None, max_bytes: int, catch_internal: bool) -> None:
+    _WORKER.update(checklist=checklist, max_bytes=max_bytes, catch_internal=catch_internal)
+
+
+def _check_in_worker(path: str) -> CardResult:
+    checklist: Checklist | None = _WORKER["checklist"]  # type: ignore[assignment]
+    max_bytes: int = _WORKER["max_bytes"]  # type: ignore[assignment]
+    return check_card(path, checklist, max_bytes, catch_internal=bool(_WORKER["catch_internal"]))
+
+
+def cores() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def check_cards(
+    paths: Sequence[str],
+    *,
+    checklist_name: str | None = None,
+    max_bytes: int,
+    jobs: int = 1,
+    catch_internal: bool = True,
+) -> Iterator[CardResult]:
+    """One record per path, in order; ``jobs`` worker processes (0: one per core).
+
+    A checklist named here is loaded at once, before any card, so a broken checklist is reported
+    once (as an :class:`EthicardError`) rather than once per card.
+    """
+    from .validate import load_checklist
+
+    checklist = load_checklist(checklist_name, max_bytes=max_bytes) if checklist_name else None
+    workers = min(jobs or cores(), len(paths))
+    if workers <= 1:
+        return (check_card(path, checklist, max_bytes, catch_internal=catch_internal) for path in paths)
+    return _in_pool(paths, workers, checklist, max_bytes, catch_internal)
+
+
+def _in_pool(
+    paths: Sequence[str], workers: int, checklist: Checklist | None, max_bytes: int, catch_internal: bool
+) -> Iterator[CardResult]:
+    import multiprocessing
+
+    # Chunks keep the workers evenly busy and the records flowing, and are large enough to make
+    # passing work between processes cheap next to checking a card.
+    chunksize = max(1, min(32, len(paths) // (workers * 8)))
+    with multiprocessing.Pool(workers, _start_worker, (checklist, max_bytes, catch_internal)) as pool:
+        yield from pool.imap(_check_in_worker, paths, chunksize)
+
+
+def _status_counts(result: CardResult) -> str:
+    return ", ".join(f"{n} {status}" for status, n in result.counts if n)
+
+
+class Summary:
+    """Turns records into the output of ``ethicard check`` in one format, record by record.
+
+    ``add`` returns (text for stdout, text for stderr); ``end`` returns the closing text.  Only the
+    table of the text format needs every record, and it keeps one short row each, spooled to a
+    temporary file once it grows past a megabyte.
+    """
+
+    def __init__(self, fmt: str) -> None:
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
+        self.format = fmt
+        self.cards = self.valid = self.internal = 0
+        self._rows = tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8")  # noqa: SIM115
+        self._widths = [len(title) for title in _TABLE_HEADER]
+
+    @property
+    def exit_code(self) -> int:
+        if self.internal:
+            return EXIT_INTERNAL
+        return EXIT_OK if self.valid == self.cards else EXIT_PROBLEMS
+
+    def start(self) -> str:
+        if self.format == "json":
+            return '{\n  "ethicard": ' + json.dumps(__version__) + ',\n  "files": ['
+        if self.format == "csv":
+            return _csv_line(_CSV_HEADER)
+        return ""
+
+    def add(self, result: CardResult) -> tuple[str, str]:
+        self.cards += 1
+        self.valid += result.valid
+        self.internal += result.internal_error
+        if self.format == "json":
+            entry = textwrap.indent(json.dumps(_json_entry(result), indent=2), "    ")
+            return ("," if self.cards > 1 else "") + "\n" + entry, ""
+        problems = "".join(f"{problem}\n" for problem in result.problems)
+        if self.format == "csv":
+            return _csv_line(_csv_row(result)), problems
+        self._keep_row(result)
+        if result.valid:
+            line = f"{result.file}: valid ({result.checklist}); completeness {result.score}% ({_status_counts(result)})"
+        else:
+            n = len(result.problems)
+            line = f"{result.file}: {n} problem{'s' if n != 1 else ''}"
+        return problems + line + "\n", ""
+
+    def end(self) -> str:
+        totals = {"cards": self.cards, "valid": self.valid, "invalid": self.cards - self.valid}
+        if self.format == "json":
+            closing = "\n  ]" if self.cards else "]"
+            return closing + ',\n  "summary": ' + textwrap.indent(json.dumps(totals, indent=2), "  ").lstrip() + "\n}\n"
+        if self.format == "csv" or self.cards < 2:
+            return ""
+        return "\n" + "".join(self._table()) + f"{self.cards} cards: {self.valid} valid, {totals['invalid']} invalid\n"
+
+    def close(self) -> None:
+        self._rows.close()
+
+    def __enter__(self) -> Summary:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _keep_row(self, result: CardResult) -> None:
+        row = _table_row(result)
+        self._widths = [max(width, len(cell)) for width, cell in zip(self._widths, row, strict=True)]
+        self._rows.write(json.dumps(row) + "\n")
+
+    def _table(self) -> Iterator[str]:
+        yield _table_line(_TABLE_HEADER, self._widths)
+        self._rows.seek(0)
+        for line in self._rows:
+            yield _table_line(json.loads(line), self._widths)
+
+
+_TABLE_HEADER = ("FILE", "VALID", "SCORE", "PROBLEMS", "GAPS")
+_CSV_HEADER = ("file", "valid", "checklist", "score", "problems", *STATUSES, "gaps")
+
+
+def _table_row(result: CardResult) -> list[str]:
+    if not result.valid:
+        return [result.file, "no", "-", str(len(result.problems)), "-"]
+    gaps = f"{len(result.gaps)}: {', '.join(result.gaps)}" if result.gaps else "0"
+    return [result.file, "yes", f"{result.score}", "0", gaps]
+
+
+def _table_line(cells: Sequence[str], widths: Sequence[int]) -> str:
+    file, valid, score, problems, gaps = cells
+    return f"{file:<{widths[0]}}  {valid:<{widths[1]}}  {score:>{widths[2]}}  {problems:>{widths[3]}}  {gaps}\n"
+
+
+def _csv_row(result: CardResult) -> list[str]:
+    counts = dict(result.counts)
+    return [
+        result.file,
+        "true" if result.valid else "false",
+        result.checklist,
+        "" if result.score is None else f"{result.score}",
+        str(len(result.problems)),
+        *(str(counts[status]) if result.valid else "" for status in STATUSES),
+        " ".join(result.gaps),
+    ]
+
+
+def _csv_line(cells: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue()
+
+
+def _json_entry(result: CardResult) -> dict[str, object]:
+    entry: dict[str, object] = {
+        "file": result.file,
+        "valid": result.valid,
+        "problems": [problem.as_dict() for problem in result.problems],
+    }
+    if result.valid:
+        entry["score"] = result.score
+        entry["counts"] = dict(result.counts)
+        entry["gaps"] = list(result.gaps)
+    return entry
+
+
+class ProgressBar:
+    """A one-line progress bar, redrawn at most ten times a second: ``[#####.....] 512/1000 ...``."""
+
+    def __init__(self, total: int, *, width: int = 30, clock: Callable[[], float] = time.monotonic) -> None:
+        self.total, self.width, self.clock = total, width, clock
+        self.started = clock()
+        self._drawn_at: float | None = None
+        self._shown = 0
+
+    def update(self, done: int) -> str:
+        """The text that redraws the bar, or nothing when it was redrawn less than 0.1 s ago."""
+        now = self.clock()
+        if done < self.total and self._drawn_at is not None and now - self._drawn_at < 0.1:
+            return ""
+        self._drawn_at = now
+        filled = self.width * done // max(self.total, 1)
+        rate = done / max(now - self.started, 1e-9)
+        line = f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total} cards, {rate:,.0f}/s"
+        self._shown = len(line)
+        return "\r" + line
+
+    def clear(self) -> str:
+        """The text that erases the bar (nothing when none is shown)."""
+        if not self._shown:
+            return ""
+        text, self._shown = "\r" + " " * self._shown + "\r", 0
+        return text
