@@ -300,21 +300,29 @@ class CardBase(_Strict):
 
     def answer(self, item_id: str) -> Answer | None:
         answers: BaseModel = getattr(self, "answers")  # noqa: B009 - added per checklist by card_model
-        for section in type(answers).model_fields:
-            found: Answer | None = getattr(getattr(answers, section), item_id, None)
+        # Field values live in each model's __dict__; looking there avoids pydantic's slow path
+        # for attributes a section does not have (43 items x 6 sections per assessed card).
+        for section in vars(answers).values():
+            found: Answer | None = vars(section).get(item_id)
             if found is not None:
                 return found
         return None
 
 
-_MODELS: dict[tuple[str, str, int], type[CardBase]] = {}
+_MODELS: dict[int, tuple[Checklist, type[CardBase]]] = {}
+_MODELS_KEPT = 8
 
 
 def card_model(checklist: Checklist) -> type[CardBase]:
-    """The card model for one checklist: ``answers.<section>.<item>`` for each item."""
-    cache_key = (checklist.id, checklist.version, id(checklist))
-    if cache_key in _MODELS:
-        return _MODELS[cache_key]
+    """The card model for one checklist: ``answers.<section>.<item>`` for each item.
+
+    Built once per checklist object (building takes milliseconds; validating a card, microseconds).
+    The cache holds the checklist itself, so its ``id`` cannot be reused by another checklist while
+    cached, and keeps only the last few, so memory does not grow with the checklists seen.
+    """
+    cached = _MODELS.get(id(checklist))
+    if cached is not None and cached[0] is checklist:
+        return cached[1]
     section_fields: dict[str, Any] = {}
     for section in checklist.sections:
         item_fields: dict[str, Any] = {
@@ -332,5 +340,7 @@ def card_model(checklist: Checklist) -> type[CardBase]:
         __doc__=f"A disclosure card answering {checklist.id} {checklist.version}.",
         answers=(answers_model, Field(default_factory=answers_model)),
     )
-    _MODELS[cache_key] = model
+    if len(_MODELS) >= _MODELS_KEPT:
+        del _MODELS[next(iter(_MODELS))]
+    _MODELS[id(checklist)] = (checklist, model)
     return model

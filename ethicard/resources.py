@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from importlib.abc import Traversable
 
@@ -12,10 +13,19 @@ def _folder(package: str) -> Traversable:
 
 def bundled_checklists() -> list[str]:
     """Ids of the checklists shipped with ethicard."""
-    return sorted(
-        entry.name.removesuffix(".yaml")
-        for entry in _folder("ethicard.checklists").iterdir()
-        if entry.name.endswith(".yaml")
+    return list(_bundled_checklists())
+
+
+@functools.cache
+def _bundled_checklists() -> tuple[str, ...]:
+    # Listed once per process: the installed package does not change while ethicard runs, and
+    # checking many cards asks for every card.
+    return tuple(
+        sorted(
+            entry.name.removesuffix(".yaml")
+            for entry in _folder("ethicard.checklists").iterdir()
+            if entry.name.endswith(".yaml")
+        )
     )
 
 

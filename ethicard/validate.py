@@ -4,6 +4,7 @@ a located :class:`~ethicard.errors.Problem` with a hint a person can act on."""
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import types
 import typing
@@ -43,7 +44,15 @@ def load_checklist(name_or_path: str = "misyn", *, max_bytes: int = loader.DEFAU
                     )
                 ]
             )
-        document = loader.parse(resources.checklist_text(name_or_path), f"<bundled {name_or_path}.yaml>")
+        return _bundled_checklist(name_or_path)
+    return validate_model(document, Checklist)
+
+
+@functools.cache
+def _bundled_checklist(name: str) -> Checklist:
+    """A bundled checklist, read and validated once per process: it is part of the installed package
+    and cannot change while the process runs.  Checking many cards then builds one card model."""
+    document = loader.parse(resources.checklist_text(name), f"<bundled {name}.yaml>")
     return validate_model(document, Checklist)
 
 
