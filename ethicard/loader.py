@@ -9,7 +9,6 @@ custom tags and duplicate keys are refused with their line and column.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,14 +49,51 @@ class _NoImplicitTypes(_SafeBase):
         return None
 
 
-@dataclass
 class Document:
-    """Plain data read from one YAML file, and where each value and key stands in it."""
+    """Plain data read from one YAML file, and where each value and key stands in it.
 
-    file: str
-    data: Any
-    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    Positions are only needed to point at a problem, and most cards have none: when parsed from a
+    node tree they are worked out from it on first use.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        data: Any,
+        values: dict[Path_, tuple[int, int]] | None = None,
+        keys: dict[Path_, tuple[int, int]] | None = None,
+        *,
+        root: yaml.Node | None = None,
+    ) -> None:
+        self.file = file
+        self.data = data
+        self._values = values
+        self._keys = keys
+        self._root = root
+
+    @property
+    def values(self) -> dict[Path_, tuple[int, int]]:
+        """Line and column of each value, by path."""
+        if self._values is None:
+            self._index()
+            assert self._values is not None
+        return self._values
+
+    @property
+    def keys(self) -> dict[Path_, tuple[int, int]]:
+        """Line and column of each mapping key, by the path of its value."""
+        if self._keys is None:
+            self._index()
+            assert self._keys is not None
+        return self._keys
+
+    def _index(self) -> None:
+        builder = _Builder(self.file)
+        if self._root is not None:
+            builder.build(self._root, (), 0)
+        self._values = builder.values if self._values is None else self._values
+        self._keys = builder.keys if self._keys is None else self._keys
+        self._root = None
 
     def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``path``, or of its nearest ancestor."""
@@ -125,16 +161,67 @@ def parse(text: str, file: str = "<string>") -> Document:
         loader.dispose()
     if root is None:
         raise EthicardError([Problem(file, 1, 1, (), "the file is empty", "run 'ethicard init' for a skeleton")])
+    try:
+        return Document(file, _plain(root, 0, set()), root=root)
+    except _Refused:
+        pass
     builder = _Builder(file)
     data = builder.build(root, (), 0)
     if builder.problems:
         raise EthicardError(builder.problems)
-    return Document(file, data, builder.values, builder.keys)
+    return Document(file, data, builder.values, builder.keys)  # pragma: no cover - _plain refuses only problems
 
 
 def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read and parse one YAML file."""
     return parse(read_text(path, max_bytes=max_bytes), os.fspath(path))
+
+
+class _Refused(Exception):
+    """Raised by :func:`_plain` on anything the loader refuses; :class:`_Builder` then says where."""
+
+
+def _plain(node: yaml.Node, depth: int, seen: set[int]) -> Any:
+    """The node's plain data, or :class:`_Refused` wherever :class:`_Builder` would record a problem
+    (an alias, a tag, nesting deeper than MAX_DEPTH, a key that is not text, a merge or duplicate key).
+
+    This is the loader's hot path: it records no positions, and handles text values, most of any
+    card, without a call of their own.
+    """
+    if id(node) in seen or depth > MAX_DEPTH:
+        raise _Refused
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag != _STR_TAG:
+            raise _Refused
+        text: str = node.value
+        if not node.style:  # plain (None, or '' from libyaml): the only style YAML types
+            return None if text in _NULLS else _BOOLS.get(text, text)
+        return text
+    children = node.value
+    if children and depth + 1 > MAX_DEPTH:
+        raise _Refused
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
+        return [_plain(child, depth + 1, seen) for child in children]
+    if not isinstance(node, yaml.MappingNode) or node.tag != _MAP_TAG:
+        raise _Refused
+    result: dict[str, Any] = {}
+    for key_node, value_node in children:
+        if type(key_node) is not yaml.ScalarNode:
+            raise _Refused
+        key = str(key_node.value)
+        if key in result or (key == "<<" and key_node.style is None):
+            raise _Refused
+        if type(value_node) is yaml.ScalarNode and value_node.tag == _STR_TAG and id(value_node) not in seen:
+            seen.add(id(value_node))
+            text = value_node.value
+            if not value_node.style:
+                result[key] = None if text in _NULLS else _BOOLS.get(text, text)
+            else:
+                result[key] = text
+        else:
+            result[key] = _plain(value_node, depth + 1, seen)
+    return result
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -187,24 +274,9 @@ class _Builder:
             if node.tag != _SEQ_TAG:
                 self._refuse(node, path, f"YAML tag {node.tag!r} is not allowed")
                 return None
-            return [self._child(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+            return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
         assert isinstance(node, yaml.MappingNode)
         return self._mapping(node, path, depth)
-
-    def _child(self, node: yaml.Node, path: Path_, depth: int) -> Any:
-        """``build`` for a child node, with the common case (an untagged text, not an alias, not too
-        deep) done here: most nodes of a card are such texts, and this is the loader's hot path."""
-        if type(node) is not yaml.ScalarNode or node.tag != _STR_TAG or depth > MAX_DEPTH or id(node) in self._seen:
-            return self.build(node, path, depth)
-        mark = node.start_mark
-        self.values[path] = (mark.line + 1, mark.column + 1)
-        self._seen.add(id(node))
-        text: str = node.value
-        if not node.style:  # plain (None, or '' from libyaml): the only style YAML types
-            if text in _NULLS:
-                return None
-            return _BOOLS.get(text, text)
-        return text
 
     def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
         if node.tag != _STR_TAG:
@@ -224,14 +296,12 @@ class _Builder:
             return {}
         result: dict[str, Any] = {}
         first_line: dict[str, int] = {}
-        keys = self.keys
         for key_node, value_node in node.value:
-            if type(key_node) is not yaml.ScalarNode:
+            if not isinstance(key_node, yaml.ScalarNode):
                 self._refuse(key_node, path, "a key must be plain text, not a list or mapping")
                 continue
             key = str(key_node.value)
-            mark = key_node.start_mark
-            line, col = mark.line + 1, mark.column + 1
+            line, col = _mark(key_node)
             if key == "<<" and key_node.style is None:
                 self._refuse(key_node, path, "merge keys (<<) are not allowed", "write the keys out")
                 continue
@@ -248,7 +318,6 @@ class _Builder:
                 )
                 continue
             first_line[key] = line
-            child = (*path, key)
-            keys[child] = (line, col)
-            result[key] = self._child(value_node, child, depth + 1)
+            self.keys[(*path, key)] = (line, col)
+            result[key] = self.build(value_node, (*path, key), depth + 1)
         return result
