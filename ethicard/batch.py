@@ -9,16 +9,12 @@ and the :class:`ProgressBar` into a one-line bar; both return text and leave the
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
-import tempfile
-import textwrap
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from . import __version__
 from .errors import EthicardError, Problem, UsageError
@@ -175,12 +171,16 @@ class Summary:
     temporary file once it grows past a megabyte.
     """
 
-    def __init__(self, fmt: str) -> None:
+    def __init__(self, fmt: str, total: int) -> None:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
         self.format = fmt
         self.cards = self.valid = self.internal = 0
-        self._rows = tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8")  # noqa: SIM115
+        self._rows: IO[str] | None = None
+        if fmt == "text" and total > 1:  # one card needs no table
+            import tempfile
+
+            self._rows = tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8")  # noqa: SIM115
         self._widths = [len(title) for title in _TABLE_HEADER]
 
     @property
@@ -201,7 +201,7 @@ class Summary:
         self.valid += result.valid
         self.internal += result.internal_error
         if self.format == "json":
-            entry = textwrap.indent(json.dumps(_json_entry(result), indent=2), "    ")
+            entry = _indent(json.dumps(_json_entry(result), indent=2), "    ")
             return ("," if self.cards > 1 else "") + "\n" + entry, ""
         problems = "".join(f"{problem}\n" for problem in result.problems)
         if self.format == "csv":
@@ -218,13 +218,14 @@ class Summary:
         totals = {"cards": self.cards, "valid": self.valid, "invalid": self.cards - self.valid}
         if self.format == "json":
             closing = "\n  ]" if self.cards else "]"
-            return closing + ',\n  "summary": ' + textwrap.indent(json.dumps(totals, indent=2), "  ").lstrip() + "\n}\n"
-        if self.format == "csv" or self.cards < 2:
+            return closing + ',\n  "summary": ' + _indent(json.dumps(totals, indent=2), "  ").lstrip() + "\n}\n"
+        if self._rows is None:
             return ""
         return "\n" + "".join(self._table()) + f"{self.cards} cards: {self.valid} valid, {totals['invalid']} invalid\n"
 
     def close(self) -> None:
-        self._rows.close()
+        if self._rows is not None:
+            self._rows.close()
 
     def __enter__(self) -> Summary:
         return self
@@ -233,11 +234,14 @@ class Summary:
         self.close()
 
     def _keep_row(self, result: CardResult) -> None:
+        if self._rows is None:
+            return
         row = _table_row(result)
         self._widths = [max(width, len(cell)) for width, cell in zip(self._widths, row, strict=True)]
         self._rows.write(json.dumps(row) + "\n")
 
     def _table(self) -> Iterator[str]:
+        assert self._rows is not None
         yield _table_line(_TABLE_HEADER, self._widths)
         self._rows.seek(0)
         for line in self._rows:
@@ -273,7 +277,14 @@ def _csv_row(result: CardResult) -> list[str]:
     ]
 
 
+def _indent(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line for line in text.split("\n"))
+
+
 def _csv_line(cells: Sequence[str]) -> str:
+    import csv
+    import io
+
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(cells)
     return buffer.getvalue()

@@ -85,7 +85,7 @@ def _check(args: argparse.Namespace) -> int:
     results = check_cards(
         files, checklist_name=args.checklist, max_bytes=args.max_bytes, jobs=args.jobs, catch_internal=not _debug(args)
     )
-    with Summary(args.format) as summary:
+    with Summary(args.format, len(files)) as summary:
         sys.stdout.write(summary.start())
         for done, result in enumerate(results, 1):
             out, err = summary.add(result)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,9 +40,25 @@ def format_for(filename: str) -> Format | None:
     return None
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Jinja's cache of compiled templates, in its private per-user folder.
+
+    Compiling the templates takes longer than rendering a card; Jinja keys each entry by the
+    template's source checksum and the Python version, so an edited or upgraded template is
+    compiled afresh.  ``ETHICARD_NO_CACHE=1`` turns it off; an unusable folder just means no cache.
+    """
+    if os.environ.get("ETHICARD_NO_CACHE") == "1":
+        return None
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # jinja2 refuses a cache folder another user could write to
+        return None
+
+
 def _environment(fmt: Format) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(resources.template_text),
+        bytecode_cache=_bytecode_cache(),
         autoescape=fmt.autoescape,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
