@@ -108,6 +108,9 @@ _WORKER: dict[str, object] = {}
 
 
 def _start_worker(checklist: Checklist | None, max_bytes: int, catch_internal: bool) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the command, which stops the workers
     _WORKER.update(checklist=checklist, max_bytes=max_bytes, catch_internal=catch_internal)
 
 
