@@ -202,7 +202,15 @@ def _plain(node: yaml.Node, depth: int, seen: set[int]) -> Any:
     if children and depth + 1 > MAX_DEPTH:
         raise _Refused
     if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
-        return [_plain(child, depth + 1, seen) for child in children]
+        items: list[Any] = []
+        for child in children:
+            if type(child) is yaml.ScalarNode and child.tag == _STR_TAG and id(child) not in seen:
+                seen.add(id(child))
+                text = child.value
+                items.append((None if text in _NULLS else _BOOLS.get(text, text)) if not child.style else text)
+            else:
+                items.append(_plain(child, depth + 1, seen))
+        return items
     if not isinstance(node, yaml.MappingNode) or node.tag != _MAP_TAG:
         raise _Refused
     result: dict[str, Any] = {}
@@ -215,10 +223,7 @@ def _plain(node: yaml.Node, depth: int, seen: set[int]) -> Any:
         if type(value_node) is yaml.ScalarNode and value_node.tag == _STR_TAG and id(value_node) not in seen:
             seen.add(id(value_node))
             text = value_node.value
-            if not value_node.style:
-                result[key] = None if text in _NULLS else _BOOLS.get(text, text)
-            else:
-                result[key] = text
+            result[key] = (None if text in _NULLS else _BOOLS.get(text, text)) if not value_node.style else text
         else:
             result[key] = _plain(value_node, depth + 1, seen)
     return result
