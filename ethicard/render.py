@@ -25,7 +25,10 @@ class Format:
 
 FORMATS: dict[str, Format] = {
     "md": Format(
-        "md", "card.md.j2", (".md", ".markdown"), {"md_inline": escape.md_inline, "md_block": escape.md_block}
+        "md",
+        "card.md.j2",
+        (".md", ".markdown"),
+        {"md_inline": escape.md_inline, "md_block": escape.md_block, "md_link": escape.md_link},
     ),
 }
 
