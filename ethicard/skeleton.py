@@ -31,7 +31,8 @@ _ABOUT = (
 _EVALUATION = (
     (
         "distribution_metrics",
-        "metric, value, feature_extractor, n_medical, n_synthetic, uncertainty, resolution, dimensionality (2D | 3D), repeats",
+        "metric, value, feature_extractor, n_medical, n_synthetic, uncertainty, resolution, "
+        "dimensionality (2D | 3D), repeats",
     ),
     ("paired_metrics", "metric, value, intensity_normalisation, data_range, background"),
     (
