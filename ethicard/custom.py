@@ -67,11 +67,12 @@ def checklist_from_document(document: loader.Document) -> Checklist:
     data = document.data
     extends = isinstance(data, dict) and "extends" in data
     try:
-        if extends:
-            return _extend(document, validate_model(document, ChecklistExtension), duplicates)
-        model = validate_model(document, Checklist)
+        model = validate_model(document, ChecklistExtension if extends else Checklist)
     except EthicardError as exc:
         raise EthicardError(duplicates + exc.problems) from None
+    if isinstance(model, ChecklistExtension):
+        return _extend(document, model, duplicates)
+    assert isinstance(model, Checklist)
     known = {item.id for _, item in model.items()}
     _raise(duplicates + _unknown_items(document, model.rules, known, model.id))
     return model

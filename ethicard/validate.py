@@ -161,7 +161,7 @@ def _problem(document: loader.Document, model: type[BaseModel], error: Any) -> P
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         what = "a whole number" if kind.startswith("int") else "a number"
         return document.problem(path, f"expected {what}, got {_describe(value)}")
-    if kind == "string_too_short":
+    if kind in ("string_too_short", "too_short"):
         return document.problem(path, "must not be empty")
     if kind == "string_pattern_mismatch":
         return document.problem(
