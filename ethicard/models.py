@@ -183,6 +183,7 @@ class Answer(_Strict):
 
 
 Count = Annotated[int, Field(ge=1)]
+PValueBound = Annotated[str, StringConstraints(pattern=r"^(<|<=|≤)\s*(0?\.\d+|\d(\.\d+)?e-\d+)$")]
 
 
 class DistributionMetric(_Strict):
@@ -191,8 +192,9 @@ class DistributionMetric(_Strict):
     metric: NonEmpty
     value: float | None = None
     feature_extractor: str | None = Field(None, description="network and weights, e.g. Inception-v3 (ImageNet)")
-    n_real: Count | None = Field(None, description="number of medical images compared")
+    n_medical: Count | None = Field(None, description="number of medical images compared")
     n_synthetic: Count | None = Field(None, description="number of synthetic images compared")
+    uncertainty: str | None = Field(None, description="spread over repeats or confidence interval, e.g. ± 0.4 (SD)")
     resolution: str | None = None
     dimensionality: Literal["2D", "3D"] | None = None
     repeats: Count | None = None
@@ -212,11 +214,12 @@ class DownstreamEvaluation(_Strict):
     """Utility of synthetic images for a downstream task, measured on medical images."""
 
     task: NonEmpty
-    design: Literal["train on synthetic, test on real", "augmentation", "other"]
+    design: Literal["train on synthetic, test on medical", "augmentation", "other"]
     test_set: NonEmpty = Field(description="the held-out test set of medical images")
-    test_set_real: StrictBool = Field(description="true when the test set holds only medical images")
+    test_set_medical: StrictBool = Field(description="true when the test set holds only medical images")
     external: StrictBool | None = None
     result: NonEmpty
+    uncertainty: str | None = Field(None, description="confidence interval of the result, e.g. 95% CI 0.004 to 0.018")
     baseline: str | None = None
 
 
@@ -253,7 +256,9 @@ class SubgroupResult(_Strict):
 class StatisticalTest(_Strict):
     claim: NonEmpty
     test: NonEmpty
-    p_value: Annotated[float, Field(ge=0, le=1)] | None = None
+    p_value: Annotated[float, Field(ge=0, le=1)] | PValueBound | None = Field(
+        None, description="a number, or a bound such as '< 0.001'"
+    )
     correction: str | None = None
 
 
@@ -274,7 +279,7 @@ class Evaluation(_Strict):
         """Evaluation phases with results (ethicard's reading of the paper's five phases)."""
         present = {
             1: bool(self.distribution_metrics or self.paired_metrics),
-            2: any(d.test_set_real for d in self.downstream),
+            2: any(d.test_set_medical for d in self.downstream),
             3: bool(self.reader_studies),
             4: bool(self.prospective_studies),
             5: bool(self.monitoring),

@@ -25,12 +25,17 @@ class Format:
 
 
 HTML_FILTERS: dict[str, Callable[[Any], str]] = {
-    "md": escape.html_markdown, "linkify": escape.html_linkify, "link": escape.html_link
+    "md": escape.html_markdown,
+    "linkify": escape.html_linkify,
+    "link": escape.html_link,
 }
 
 FORMATS: dict[str, Format] = {
     "md": Format(
-        "md", "card.md.j2", (".md", ".markdown"), {"md_inline": escape.md_inline, "md_block": escape.md_block}
+        "md",
+        "card.md.j2",
+        (".md", ".markdown"),
+        {"md_inline": escape.md_inline, "md_block": escape.md_block, "md_link": escape.md_link},
     ),
     "html": Format("html", "card.html.j2", (".html", ".htm"), HTML_FILTERS, autoescape=True),
     "pdf": Format("pdf", "card.html.j2", (".pdf",), HTML_FILTERS, autoescape=True, convert=pdf.html_to_pdf),
