@@ -68,8 +68,23 @@ LINK_REL = "noopener noreferrer nofollow"
 _SAFE_HREF = re.compile(r"^(https?://|mailto:)[^\s\"'<>`]+$", re.IGNORECASE)
 _WEB_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?)]}'\""
+_LIST_ITEM = re.compile(r"^ {0,3}([-*+]|\d{1,9}\.)[ \t]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _markdown_converter: Any = None
+
+
+def _list_after_paragraph(lines: list[str]) -> list[str]:
+    """A blank line before a list that follows a paragraph line, which CommonMark (GitHub, the
+    Markdown card) reads as a list and Python-Markdown would otherwise run into the paragraph."""
+    result: list[str] = []
+    in_list = False
+    for line in lines:
+        starts_list = bool(_LIST_ITEM.match(line))
+        if starts_list and not in_list and result and result[-1].strip():
+            result.append("")
+        in_list = (in_list or starts_list) and bool(line.strip())
+        result.append(line)
+    return result
 
 
 def _converter() -> Any:
@@ -78,8 +93,14 @@ def _converter() -> Any:
     global _markdown_converter
     if _markdown_converter is None:
         import markdown
+        from markdown.preprocessors import Preprocessor
+
+        class ListAfterParagraph(Preprocessor):
+            def run(self, lines: list[str]) -> list[str]:
+                return _list_after_paragraph(lines)
 
         converter = markdown.Markdown(output_format="html")
+        converter.preprocessors.register(ListAfterParagraph(converter), "list_after_paragraph", 25)
         converter.preprocessors.deregister("html_block")
         for pattern in ("html", "image_link", "image_reference", "short_image_ref"):
             converter.inlinePatterns.deregister(pattern)
