@@ -8,6 +8,7 @@ page error and network request.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import subprocess
 import sys
@@ -123,6 +124,8 @@ def test_html_is_self_contained(ethicard) -> None:
         assert forbidden not in tags, forbidden
     assert tags.count("style") == 1
     assert tags.count("h1") == 1
+    levels = [int(tag[1]) for tag in tags if re.fullmatch(r"h[1-6]", tag)]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in itertools.pairwise(levels)), "a heading level is skipped"
     for tag, attrs in found.tags:
         assert not any(name.startswith("on") for name in attrs), (tag, attrs)
         for name in ("src", "srcset", "action", "data", "poster"):
