@@ -148,7 +148,7 @@ def _print_check(result: dict[str, Any], gate: dict[str, Any]) -> None:
 
 def _render(args: argparse.Namespace) -> int:
     from .files import refuse_same_file, write_atomic
-    from .render import FORMATS, format_for, render
+    from .render import FORMATS, format_for, render, render_bytes
 
     fmt = args.fmt
     if fmt is None:
@@ -162,6 +162,12 @@ def _render(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
     if args.output:
         refuse_same_file(args.output, args.file)
+    if FORMATS[fmt].convert is not None:  # a binary document (PDF): to a file only
+        if not args.output:
+            raise UsageError(f"{fmt} output is a binary file; name it with -o, e.g. -o card.{fmt}")
+        write_atomic(args.output, render_bytes(_report(args.file, args.checklist, args.max_bytes), fmt))
+        print(f"wrote {args.output}", file=sys.stderr)
+        return EXIT_OK
     text = render(_report(args.file, args.checklist, args.max_bytes), fmt)
     if args.output:
         write_atomic(args.output, text)
