@@ -3,6 +3,7 @@ a lab's or venue's own checklist; extensions of misyn; located errors in broken 
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 from cards import answer, drop, fired, full_card, report, with_about, with_evaluation
-from conftest import DATA, EXAMPLE
+from conftest import DATA, EXAMPLE, ROOT
 
 Card = dict[str, Any]
 PRIVATE = [{"name": "Hospital X archive", "access": "private"}]
@@ -291,3 +292,13 @@ def test_broken_checklist_gives_exact_located_messages(ethicard, tmp_path: Path,
     result = ethicard("check", "--checklist", checklist.name, "card.yaml")
     expected = checklist.with_suffix(".expected").read_text(encoding="utf-8")
     assert (result.code, result.out + result.err) == (1, expected)
+
+
+def test_readme_extension_example_is_a_valid_checklist(ethicard, tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(extends:.*?)```", readme, re.S)
+    assert example is not None, "README lost its checklist extension example"
+    (tmp_path / "venue.yaml").write_text(example.group(1), encoding="utf-8")
+    result = ethicard("check", "--checklist", "venue.yaml", EXAMPLE)
+    assert result.code == 0, result.out + result.err
+    assert "[public_release_needs_code_date, derived]" in result.out
