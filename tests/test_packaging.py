@@ -26,3 +26,5 @@ def test_wheel_installs_and_renders_from_anywhere(tmp_path: Path) -> None:
     assert (outside / "card.md").read_text(encoding="utf-8") == EXAMPLE.with_name("card.md").read_text(encoding="utf-8")
     module = run(bin_dir / "python", "-m", "ethicard", "check", EXAMPLE, cwd=outside)
     assert "valid (misyn " in module.stdout
+    crosswalk = run(bin_dir / "ethicard", "crosswalk", EXAMPLE, "--to", "neurips", cwd=outside)  # packaged data
+    assert "11 covered" in crosswalk.stdout
