@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("-f", "--format", dest="fmt", help="output format, overriding the extension")
     render.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     render.add_argument("--max-bytes", type=int, default=1_000_000, help="largest card accepted (bytes)")
+
     badge = commands.add_parser("badge", help="write an SVG badge with a card's completeness, for READMEs")
     badge.add_argument("file", metavar="FILE")
     badge.add_argument("-o", "--output", help="SVG file to write (default: stdout)")
