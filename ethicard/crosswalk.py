@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from . import loader, resources
 from .assess import Report
-from .models import FieldPath, NonEmpty
+from .models import FieldPath, NonEmpty, _Strict
 from .rules import field_value, given
 from .validate import validate_model
 
@@ -24,10 +24,6 @@ SCHEMES: tuple[str, ...] = ("claim2024", "mi-claim-gen", "neurips", "hf-modelcar
 COVERING = ("addressed", "partial")
 COVERED, PARTLY, REMAINING = "covered", "partly covered", "remaining"
 STATES = (COVERED, PARTLY, REMAINING)
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class SchemeItem(_Strict):

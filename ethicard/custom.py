@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from typing import Annotated, Any
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
 from . import loader
 from .errors import EthicardError, Path_, Problem
@@ -19,44 +17,15 @@ from .models import (
     AllOf,
     AnyOf,
     Checklist,
+    ChecklistExtension,
     ChecklistRef,
     Condition,
-    Identifier,
-    Item,
     ItemCondition,
-    NonEmpty,
     NotOf,
     Rule,
     Section,
-    SemVer,
     TextCondition,
 )
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SectionExtension(_Strict):
-    """New items for a section of the base checklist, or a new section (which needs a title)."""
-
-    id: Identifier
-    title: NonEmpty | None = None
-    intro: str | None = None
-    items: Annotated[list[Item], Field(min_length=1)]
-
-
-class ChecklistExtension(_Strict):
-    """A checklist that adds to a bundled one: its own id and version, more items, more rules."""
-
-    extends: Identifier = Field(description="the bundled checklist this one adds to, e.g. misyn")
-    id: Identifier
-    version: SemVer
-    title: NonEmpty | None = None
-    description: str = ""
-    reference: str = ""
-    sections: list[SectionExtension] = []
-    rules: list[Rule] = []
 
 
 def checklist_from_document(document: loader.Document) -> Checklist:

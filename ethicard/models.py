@@ -102,7 +102,7 @@ class IntrinsicLimit(_Strict):
 #                                               has_evidence, repeats)
 #   {mentions: [...]}                          words anywhere in the card's text
 
-Scalar = StrictBool | str  # the loader yields text or true/false; numbers compare as text
+Scalar = StrictBool | str  # the loader yields text or true/false; text compares with numbers as a number
 AnswerState = Literal["addressed", "partial", "not addressed", "not applicable", "unanswered"]
 TextPlace = Literal["about", "answers", "evaluation"]
 DERIVED_FIELDS = ("evaluation.phases",)
@@ -312,6 +312,28 @@ class Checklist(_Strict):
             if item.id == item_id:
                 return item
         raise KeyError(item_id)
+
+
+class SectionExtension(_Strict):
+    """New items for a section of the base checklist, or a new section (which needs a title)."""
+
+    id: Identifier
+    title: NonEmpty | None = None
+    intro: str | None = None
+    items: Annotated[list[Item], Field(min_length=1)]
+
+
+class ChecklistExtension(_Strict):
+    """A checklist that adds to a bundled one: its own id and version, more items, more rules."""
+
+    extends: Identifier = Field(description="the bundled checklist this one adds to, e.g. misyn")
+    id: Identifier
+    version: SemVer
+    title: NonEmpty | None = None
+    description: str = ""
+    reference: str = ""
+    sections: list[SectionExtension] = []
+    rules: list[Rule] = []
 
 
 # --- the card -----------------------------------------------------------------------------

@@ -122,9 +122,15 @@ def _holds(condition: Condition, context: _Context) -> tuple[bool, list[Note]]:
 
 
 def _same(value: Any, expected: bool | str) -> bool:
-    """Equality as a person reads YAML: booleans are booleans, everything else compares as text."""
+    """Equality as a person reads YAML: booleans are booleans, a number equals the same number
+    written as text (``3`` and ``3.0``), and other text compares ignoring case."""
     if isinstance(expected, bool) or isinstance(value, bool):
         return value is expected
+    if isinstance(value, int | float):
+        try:
+            return float(expected) == float(value)
+        except ValueError:
+            return False
     return value is not None and str(value).casefold() == expected.casefold()
 
 

@@ -302,3 +302,42 @@ def test_readme_extension_example_is_a_valid_checklist(ethicard, tmp_path: Path)
     result = ethicard("check", "--checklist", "venue.yaml", EXAMPLE)
     assert result.code == 0, result.out + result.err
     assert "[public_release_needs_code_date, derived]" in result.out
+
+
+# --- the condition language, one test at a time --------------------------------------------
+
+EVALUATED = with_evaluation(
+    with_about(full_card(), release="on request", uses=["education"], modality="Brain MRI (T1)"),
+    reader_studies=[{**READERS, "readers": 3}],
+)
+
+
+@pytest.mark.parametrize(
+    ("condition", "holds"),
+    [
+        ("{field: about.release, equals: On Request}", True),  # text ignores case
+        ("{field: about.release, in: [public, none]}", False),
+        ("{field: about.modality, contains_any: [mri]}", True),  # text field: a part of it
+        ("{field: about.uses, contains_any: [simulation, research]}", False),
+        ("{field: about.license, present: false}", True),
+        ("{field: evaluation.reader_studies, some: {readers: 3.0}}", True),  # a number is a number
+        ("{field: evaluation.reader_studies, some: {readers: 2}}", False),
+        ("{field: evaluation.reader_studies, each_has: [experience, blinded]}", False),
+        ("{field: evaluation.phases, contains_any: [3]}", True),
+        ("{item: clinical_need, has_evidence: true}", True),
+        ("{item: clinical_need, status_in: [partial], mentions: [clinical need]}", False),
+        ("{item: clinical_need, mentions: [CLINICAL NEED]}", True),
+        ("{not: {mentions: [clinical need], within: [about, evaluation]}}", True),
+        ("{any: [{field: about.contact, present: true}, {mentions: [brain mri]}]}", True),
+        ("{all: [{field: about.contact, present: true}, {mentions: [brain mri]}]}", False),
+    ],
+)
+def test_condition_language(tmp_path: Path, condition: str, holds: bool) -> None:
+    checklist = tmp_path / "one_rule.yaml"
+    checklist.write_text(
+        "extends: misyn\nid: one_rule\nversion: 1.0.0\nrules:\n"
+        f"  - {{id: probe, source: derived, message: The probe fired., require: {condition}}}\n",
+        encoding="utf-8",
+    )
+    findings = report(tmp_path, EVALUATED, str(checklist)).findings
+    assert [f.rule for f in findings if f.rule == "probe"] == ([] if holds else ["probe"])
