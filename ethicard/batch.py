@@ -3,7 +3,7 @@
 Every card is read, validated and assessed on its own, so a broken card becomes a record listing its
 problems and never stops the batch.  Records come back in the order of the files whatever the number
 of processes, and they are streamed: the command writes each one as it arrives, so memory stays flat
-however many cards there are.  The :class:`Summary` turns records into the text, JSON or CSV output
+however many cards there are.  The :class:`Output` turns records into the text, JSON or CSV output
 and the :class:`ProgressBar` into a one-line bar; both return text and leave the writing to the CLI.
 """
 
@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import EthicardError, Problem, UsageError
@@ -30,16 +30,34 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_INTERNAL = 0, 1, 3
 
 @dataclass(frozen=True)
 class CardResult:
-    """What checking one card found: its problems, or its completeness and the gaps it shows."""
+    """What checking one card found: its problems, or its completeness, gaps and gate verdict,
+    with the lines (text format) or the mapping (JSON format) that :mod:`ethicard.summary` makes."""
 
     file: str
     valid: bool
     problems: tuple[Problem, ...] = ()
     checklist: str = ""  # e.g. "misyn 1.0.0", for a valid card
     score: float | None = None
-    counts: tuple[tuple[str, int], ...] = ()  # (status, number of items) in STATUSES order
+    counts: tuple[tuple[str, int], ...] = ()  # (status, number of items that apply), as Report.counts
     gaps: tuple[str, ...] = ()  # ids of the gap kinds the card shows
+    failures: tuple[str, ...] = ()  # why the card fails the gate (--strict, --min-score)
+    lines: tuple[str, ...] = ()  # what the text format prints for a valid card
+    details: dict[str, Any] | None = None  # what the JSON format adds for a valid card
     internal_error: bool = False  # a bug in ethicard, not a problem of the card
+
+    @property
+    def passed(self) -> bool:
+        return self.valid and not self.failures
+
+
+@dataclass(frozen=True)
+class Options:
+    """How each card is checked and reported: the output format and the gate."""
+
+    format: str = "text"
+    strict: bool = False
+    min_score: float | None = None
+    catch_internal: bool = True  # an internal error becomes the card's problem (False: it propagates)
 
 
 def find_cards(paths: Sequence[str]) -> list[str]:
@@ -72,29 +90,34 @@ def find_cards(paths: Sequence[str]) -> list[str]:
     return found
 
 
-def check_card(path: str, checklist: Checklist | None, max_bytes: int, *, catch_internal: bool = True) -> CardResult:
+def check_card(path: str, checklist: Checklist | None, max_bytes: int, options: Options = Options()) -> CardResult:
     """Read, validate and assess one card; its problems, even an internal error, become the record."""
+    from . import summary
     from .assess import assess
     from .validate import load_card
 
     try:
         card, used = load_card(path, checklist, max_bytes=max_bytes)
         report = assess(card, used)
+        gate: dict[str, Any] = {"strict": options.strict, "min_score": options.min_score}
         counts = report.counts()
         return CardResult(
             file=path,
             valid=True,
             checklist=f"{used.id} {used.version}",
             score=report.score,
-            counts=tuple((status, counts.get(status, 0)) for status in STATUSES),
-            gaps=tuple(gap.kind for gap in report.gaps if gap.found),
+            counts=tuple(counts.items()),
+            gaps=tuple(gap.kind for gap in report.gaps_found),
+            failures=tuple(summary.gate(report, **gate)),
+            lines=tuple(summary.text(path, report, **gate)) if options.format == "text" else (),
+            details=summary.as_json(report, **gate) if options.format == "json" else None,
         )
     except EthicardError as exc:
         return CardResult(file=path, valid=False, problems=tuple(exc.problems))
     except (KeyboardInterrupt, MemoryError):
         raise
     except Exception as exc:
-        if not catch_internal:
+        if not options.catch_internal:
             raise
         problem = Problem(
             path, 0, 0, (), f"internal error: {type(exc).__name__}: {exc}", "a bug in ethicard; --debug shows where"
@@ -104,20 +127,18 @@ def check_card(path: str, checklist: Checklist | None, max_bytes: int, *, catch_
 
 # Per worker process: set once by the pool's initializer, so the checklist is loaded (and its card
 # model built) once per process rather than once per card.
-_WORKER: dict[str, object] = {}
+_WORKER: dict[str, Any] = {}
 
 
-def _start_worker(checklist: Checklist | None, max_bytes: int, catch_internal: bool) -> None:
+def _start_worker(checklist: Checklist | None, max_bytes: int, options: Options) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the command, which stops the workers
-    _WORKER.update(checklist=checklist, max_bytes=max_bytes, catch_internal=catch_internal)
+    _WORKER.update(checklist=checklist, max_bytes=max_bytes, options=options)
 
 
 def _check_in_worker(path: str) -> CardResult:
-    checklist: Checklist | None = _WORKER["checklist"]  # type: ignore[assignment]
-    max_bytes: int = _WORKER["max_bytes"]  # type: ignore[assignment]
-    return check_card(path, checklist, max_bytes, catch_internal=bool(_WORKER["catch_internal"]))
+    return check_card(path, _WORKER["checklist"], _WORKER["max_bytes"], _WORKER["options"])
 
 
 def cores() -> int:
@@ -134,39 +155,39 @@ def check_cards(
     checklist_name: str | None = None,
     max_bytes: int,
     jobs: int = 1,
-    catch_internal: bool = True,
+    options: Options = Options(),
 ) -> Iterator[CardResult]:
     """One record per path, in order; ``jobs`` worker processes (0: one per core).
 
-    A checklist named here is loaded at once, before any card, so a broken checklist is reported
-    once (as an :class:`EthicardError`) rather than once per card.
+    A checklist named here is loaded once, before any card; when it is broken, no card can be
+    checked against it, and each card's record carries the checklist's problems.
     """
     from .validate import load_checklist
 
-    checklist = load_checklist(checklist_name, max_bytes=max_bytes) if checklist_name else None
+    try:
+        checklist = load_checklist(checklist_name, max_bytes=max_bytes) if checklist_name else None
+    except EthicardError as exc:
+        problems = tuple(exc.problems)
+        return (CardResult(file=path, valid=False, problems=problems) for path in paths)
     workers = min(jobs or cores(), len(paths))
     if workers <= 1:
-        return (check_card(path, checklist, max_bytes, catch_internal=catch_internal) for path in paths)
-    return _in_pool(paths, workers, checklist, max_bytes, catch_internal)
+        return (check_card(path, checklist, max_bytes, options) for path in paths)
+    return _in_pool(paths, workers, checklist, max_bytes, options)
 
 
 def _in_pool(
-    paths: Sequence[str], workers: int, checklist: Checklist | None, max_bytes: int, catch_internal: bool
+    paths: Sequence[str], workers: int, checklist: Checklist | None, max_bytes: int, options: Options
 ) -> Iterator[CardResult]:
     import multiprocessing
 
     # Chunks keep the workers evenly busy and the records flowing, and are large enough to make
     # passing work between processes cheap next to checking a card.
     chunksize = max(1, min(32, len(paths) // (workers * 8)))
-    with multiprocessing.Pool(workers, _start_worker, (checklist, max_bytes, catch_internal)) as pool:
+    with multiprocessing.Pool(workers, _start_worker, (checklist, max_bytes, options)) as pool:
         yield from pool.imap(_check_in_worker, paths, chunksize)
 
 
-def _status_counts(result: CardResult) -> str:
-    return ", ".join(f"{n} {status}" for status, n in result.counts if n)
-
-
-class Summary:
+class Output:
     """Turns records into the output of ``ethicard check`` in one format, record by record.
 
     ``add`` returns (text for stdout, text for stderr); ``end`` returns the closing text.  Only the
@@ -174,23 +195,25 @@ class Summary:
     temporary file once it grows past a megabyte.
     """
 
-    def __init__(self, fmt: str, total: int) -> None:
+    def __init__(self, fmt: str, total: int, *, gated: bool = False) -> None:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
         self.format = fmt
-        self.cards = self.valid = self.internal = 0
+        self.gated = gated
+        self.cards = self.valid = self.passed = self.internal = 0
         self._rows: IO[str] | None = None
         if fmt == "text" and total > 1:  # one card needs no table
             import tempfile
 
             self._rows = tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8")  # noqa: SIM115
-        self._widths = [len(title) for title in _TABLE_HEADER]
+        self._header = (*_TABLE_HEADER[:4], "GATE", _TABLE_HEADER[4]) if gated else _TABLE_HEADER
+        self._widths = [len(title) for title in self._header]
 
     @property
     def exit_code(self) -> int:
         if self.internal:
             return EXIT_INTERNAL
-        return EXIT_OK if self.valid == self.cards else EXIT_PROBLEMS
+        return EXIT_OK if self.passed == self.cards else EXIT_PROBLEMS
 
     def start(self) -> str:
         if self.format == "json":
@@ -202,6 +225,7 @@ class Summary:
     def add(self, result: CardResult) -> tuple[str, str]:
         self.cards += 1
         self.valid += result.valid
+        self.passed += result.passed
         self.internal += result.internal_error
         if self.format == "json":
             entry = _indent(json.dumps(_json_entry(result), indent=2), "    ")
@@ -211,26 +235,29 @@ class Summary:
             return _csv_line(_csv_row(result)), problems
         self._keep_row(result)
         if result.valid:
-            line = f"{result.file}: valid ({result.checklist}); completeness {result.score}% ({_status_counts(result)})"
-        else:
-            n = len(result.problems)
-            line = f"{result.file}: {n} problem{'s' if n != 1 else ''}"
-        return problems + line + "\n", ""
+            return "".join(f"{line}\n" for line in result.lines), ""
+        n = len(result.problems)
+        return problems + f"{result.file}: {n} problem{'s' if n != 1 else ''}\n", ""
 
     def end(self) -> str:
         totals = {"cards": self.cards, "valid": self.valid, "invalid": self.cards - self.valid}
+        if self.gated:
+            totals["passed"] = self.passed
         if self.format == "json":
             closing = "\n  ]" if self.cards else "]"
             return closing + ',\n  "summary": ' + _indent(json.dumps(totals, indent=2), "  ").lstrip() + "\n}\n"
         if self._rows is None:
             return ""
-        return "\n" + "".join(self._table()) + f"{self.cards} cards: {self.valid} valid, {totals['invalid']} invalid\n"
+        total = f"{self.cards} cards: {self.valid} valid, {totals['invalid']} invalid"
+        if self.gated:
+            total += f"; {self.passed} passed the gate, {self.cards - self.passed} did not"
+        return "\n" + "".join(self._table()) + total + "\n"
 
     def close(self) -> None:
         if self._rows is not None:
             self._rows.close()
 
-    def __enter__(self) -> Summary:
+    def __enter__(self) -> Output:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -240,19 +267,22 @@ class Summary:
         if self._rows is None:
             return
         row = _table_row(result)
+        if self.gated:
+            row.insert(4, ("passed" if result.passed else "failed") if result.valid else "-")
         self._widths = [max(width, len(cell)) for width, cell in zip(self._widths, row, strict=True)]
         self._rows.write(json.dumps(row) + "\n")
 
     def _table(self) -> Iterator[str]:
         assert self._rows is not None
-        yield _table_line(_TABLE_HEADER, self._widths)
+        yield _table_line(self._header, self._widths, self._header)
         self._rows.seek(0)
         for line in self._rows:
-            yield _table_line(json.loads(line), self._widths)
+            yield _table_line(json.loads(line), self._widths, self._header)
 
 
 _TABLE_HEADER = ("FILE", "VALID", "SCORE", "PROBLEMS", "GAPS")
-_CSV_HEADER = ("file", "valid", "checklist", "score", "problems", *STATUSES, "gaps")
+_NUMBERS = ("SCORE", "PROBLEMS")
+_CSV_HEADER = ("file", "valid", "checklist", "score", "problems", *STATUSES, "gaps", "gate_failures")
 
 
 def _table_row(result: CardResult) -> list[str]:
@@ -262,9 +292,13 @@ def _table_row(result: CardResult) -> list[str]:
     return [result.file, "yes", f"{result.score}", "0", gaps]
 
 
-def _table_line(cells: Sequence[str], widths: Sequence[int]) -> str:
-    file, valid, score, problems, gaps = cells
-    return f"{file:<{widths[0]}}  {valid:<{widths[1]}}  {score:>{widths[2]}}  {problems:>{widths[3]}}  {gaps}\n"
+def _table_line(cells: Sequence[str], widths: Sequence[int], header: Sequence[str]) -> str:
+    """Cells padded to their column's width, numbers to the right; the last column (GAPS) unpadded."""
+    line = "".join(
+        f"{cell:>{width}}  " if title in _NUMBERS else f"{cell:<{width}}  "
+        for cell, width, title in zip(cells[:-1], widths, header, strict=False)
+    )
+    return (line + cells[-1]).rstrip() + "\n"
 
 
 def _csv_row(result: CardResult) -> list[str]:
@@ -275,8 +309,9 @@ def _csv_row(result: CardResult) -> list[str]:
         result.checklist,
         "" if result.score is None else f"{result.score}",
         str(len(result.problems)),
-        *(str(counts[status]) if result.valid else "" for status in STATUSES),
+        *(str(counts.get(status, 0)) if result.valid else "" for status in STATUSES),
         " ".join(result.gaps),
+        "; ".join(result.failures),
     ]
 
 
@@ -302,7 +337,7 @@ def _json_entry(result: CardResult) -> dict[str, object]:
     if result.valid:
         entry["score"] = result.score
         entry["counts"] = dict(result.counts)
-        entry["gaps"] = list(result.gaps)
+        entry.update(result.details or {})
     return entry
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .assess import Report
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+CROSSWALK_SCHEMES = ("claim2024", "mi-claim-gen", "neurips", "hf-modelcard")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,11 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate cards and report what they leave open")
     check.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER")
     check.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output (default: text)")
-    check.add_argument(
-        "-j", "--jobs", type=int, default=1, help="processes checking cards (default 1; 0: one per core)"
-    )
+    check.add_argument("-j", "--jobs", type=int, default=1, help="processes to use (default 1; 0: one per core)")
     check.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     check.add_argument("--max-bytes", type=int, default=1_000_000, help="largest card accepted (bytes)")
+    check.add_argument("--strict", action="store_true", help="fail (exit 1) when a card shows a gap or a finding")
+    check.add_argument("--min-score", type=_percent, metavar="N", help="fail (exit 1) when completeness is below N%%")
 
     render = commands.add_parser("render", help="render a card as a disclosure card document")
     render.add_argument("file", metavar="FILE")
@@ -51,7 +52,30 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("-f", "--format", dest="fmt", help="output format, overriding the extension")
     render.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     render.add_argument("--max-bytes", type=int, default=1_000_000, help="largest card accepted (bytes)")
+
+    badge = commands.add_parser("badge", help="write an SVG badge with a card's completeness, for READMEs")
+    badge.add_argument("file", metavar="FILE")
+    badge.add_argument("-o", "--output", help="SVG file to write (default: stdout)")
+    badge.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
+    badge.add_argument("--max-bytes", type=int, default=1_000_000, help="largest card accepted (bytes)")
+
+    crosswalk = commands.add_parser("crosswalk", help="which items of another reporting scheme a card covers")
+    crosswalk.add_argument("file", metavar="FILE")
+    crosswalk.add_argument("--to", required=True, choices=CROSSWALK_SCHEMES, help="the other scheme")
+    crosswalk.add_argument("--format", choices=("text", "json"), default="text")
+    crosswalk.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
+    crosswalk.add_argument("--max-bytes", type=int, default=1_000_000, help="largest card accepted (bytes)")
     return parser
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 100")
+    return value
 
 
 def _report(path: str, checklist_name: str | None, max_bytes: int) -> Report:
@@ -76,19 +100,20 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .batch import ProgressBar, Summary, check_cards, find_cards
+    from .batch import Options, Output, ProgressBar, check_cards, find_cards
 
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (one per core) or more")
     files = find_cards(args.files)
-    bar = ProgressBar(len(files)) if len(files) > 1 and sys.stderr.isatty() else None
+    options = Options(args.format, args.strict, args.min_score, catch_internal=not _debug(args))
     results = check_cards(
-        files, checklist_name=args.checklist, max_bytes=args.max_bytes, jobs=args.jobs, catch_internal=not _debug(args)
+        files, checklist_name=args.checklist, max_bytes=args.max_bytes, jobs=args.jobs, options=options
     )
-    with Summary(args.format, len(files)) as summary:
-        sys.stdout.write(summary.start())
+    bar = ProgressBar(len(files)) if len(files) > 1 and sys.stderr.isatty() else None
+    with Output(args.format, len(files), gated=args.strict or args.min_score is not None) as output:
+        sys.stdout.write(output.start())
         for done, result in enumerate(results, 1):
-            out, err = summary.add(result)
+            out, err = output.add(result)
             if bar and (err or sys.stdout.isatty()):
                 _draw(bar.clear())
             sys.stdout.write(out)
@@ -97,8 +122,8 @@ def _check(args: argparse.Namespace) -> int:
                 _draw(bar.update(done))
         if bar:
             _draw(bar.clear())
-        sys.stdout.write(summary.end())
-        return summary.exit_code
+        sys.stdout.write(output.end())
+        return output.exit_code
 
 
 def _draw(text: str) -> None:
@@ -110,7 +135,7 @@ def _draw(text: str) -> None:
 
 def _render(args: argparse.Namespace) -> int:
     from .files import refuse_same_file, write_atomic
-    from .render import FORMATS, format_for, render
+    from .render import FORMATS, format_for, render, render_bytes
 
     fmt = args.fmt
     if fmt is None:
@@ -124,6 +149,12 @@ def _render(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
     if args.output:
         refuse_same_file(args.output, args.file)
+    if FORMATS[fmt].convert is not None:  # a binary document (PDF): to a file only
+        if not args.output:
+            raise UsageError(f"{fmt} output is a binary file; name it with -o, e.g. -o card.{fmt}")
+        write_atomic(args.output, render_bytes(_report(args.file, args.checklist, args.max_bytes), fmt))
+        print(f"wrote {args.output}", file=sys.stderr)
+        return EXIT_OK
     text = render(_report(args.file, args.checklist, args.max_bytes), fmt)
     if args.output:
         write_atomic(args.output, text)
@@ -133,7 +164,35 @@ def _render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"init": _init, "check": _check, "render": _render}
+def _badge(args: argparse.Namespace) -> int:
+    from .badge import svg
+    from .files import refuse_same_file, write_atomic
+
+    if args.output:
+        refuse_same_file(args.output, args.file)
+    text = svg(_report(args.file, args.checklist, args.max_bytes))
+    if args.output:
+        write_atomic(args.output, text)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _crosswalk(args: argparse.Namespace) -> int:
+    import json
+
+    from . import crosswalk
+
+    table = crosswalk.crosswalk(_report(args.file, args.checklist, args.max_bytes), args.to)
+    if args.format == "json":
+        print(json.dumps({"ethicard": __version__, "file": args.file, **table.as_json()}, indent=2))
+    else:
+        print("\n".join(crosswalk.text(args.file, table)))
+    return EXIT_OK
+
+
+_COMMANDS = {"init": _init, "check": _check, "render": _render, "badge": _badge, "crosswalk": _crosswalk}
 
 
 def _debug(args: argparse.Namespace) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from . import escape, resources, view
+from . import escape, pdf, resources, view
 from .assess import Report
 
 
@@ -22,12 +22,24 @@ class Format:
     extensions: tuple[str, ...]
     filters: dict[str, Callable[[Any], str]] = field(default_factory=dict)
     autoescape: bool = False
+    convert: Callable[[str], bytes] | None = None  # turns the rendered text into a binary document
 
+
+HTML_FILTERS: dict[str, Callable[[Any], str]] = {
+    "md": escape.html_markdown,
+    "linkify": escape.html_linkify,
+    "link": escape.html_link,
+}
 
 FORMATS: dict[str, Format] = {
     "md": Format(
-        "md", "card.md.j2", (".md", ".markdown"), {"md_inline": escape.md_inline, "md_block": escape.md_block}
+        "md",
+        "card.md.j2",
+        (".md", ".markdown"),
+        {"md_inline": escape.md_inline, "md_block": escape.md_block, "md_link": escape.md_link},
     ),
+    "html": Format("html", "card.html.j2", (".html", ".htm"), HTML_FILTERS, autoescape=True),
+    "pdf": Format("pdf", "card.html.j2", (".pdf",), HTML_FILTERS, autoescape=True, convert=pdf.html_to_pdf),
 }
 
 
@@ -70,7 +82,15 @@ def _environment(fmt: Format) -> jinja2.Environment:
 
 
 def render(report: Report, fmt: str | Format = "md") -> str:
-    """The card in one format; same report, byte-identical text, ending with one newline."""
+    """The card in one format; same report, byte-identical text, ending with one newline.
+    For a binary format (PDF) this is the text it is made from (HTML); see :func:`render_bytes`."""
     chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
     text = _environment(chosen).get_template(chosen.template).render(card=view.build(report))
     return text.rstrip("\n") + "\n"
+
+
+def render_bytes(report: Report, fmt: str | Format = "md") -> bytes:
+    """The card as the bytes of an output file: UTF-8 text, or a binary document such as a PDF."""
+    chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
+    text = render(report, chosen)
+    return chosen.convert(text) if chosen.convert is not None else text.encode("utf-8")

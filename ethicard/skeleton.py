@@ -31,13 +31,14 @@ _ABOUT = (
 _EVALUATION = (
     (
         "distribution_metrics",
-        "metric, value, feature_extractor, n_real, n_synthetic, resolution, dimensionality (2D | 3D), repeats",
+        "metric, value, feature_extractor, n_medical, n_synthetic, uncertainty, resolution, "
+        "dimensionality (2D | 3D), repeats",
     ),
     ("paired_metrics", "metric, value, intensity_normalisation, data_range, background"),
     (
         "downstream",
-        "task, design (train on synthetic, test on real | augmentation | other), test_set, "
-        "test_set_real (true | false), external, result, baseline",
+        "task, design (train on synthetic, test on medical | augmentation | other), test_set, "
+        "test_set_medical (true | false), external, result, uncertainty, baseline",
     ),
     ("reader_studies", "readers, experience, blinded, prevalence, accuracy, agreement, result"),
     ("prospective_studies", "one line of text per study"),

@@ -63,11 +63,13 @@ def test_folder_gives_per_card_lines_then_a_summary_table(ethicard, tmp_path: Pa
     assert result.code == 1
     lines = result.out.splitlines()
     # per-card lines as for single cards, the broken cards' problems located in their files
-    assert lines[0].startswith("cards/a.yaml: valid (misyn 1.0.0); completeness ")
+    from ethicard import load_checklist
+
+    assert lines[0].startswith(f"cards/a.yaml: valid (misyn {load_checklist('misyn').version}); completeness ")
     syntax = (DATA / "invalid" / "syntax_error.expected").read_text(encoding="utf-8")
     assert syntax.replace("syntax_error.yaml", "cards/broken.yaml") in result.out
     assert "cards/b/typo.yaml:14:5: answers.technical_standards.synthetic_image_labeling: unknown key" in result.out
-    assert "skipped" not in result.out and "notes" not in result.out
+    assert "skipped.yaml" not in result.out and "notes.txt" not in result.out
 
     table = lines[lines.index("") + 1 :]
     assert re.match(r"FILE +VALID +SCORE +PROBLEMS +GAPS$", table[0])
@@ -104,7 +106,8 @@ def test_json_and_csv_summaries_parse_and_agree_with_the_api(ethicard, tmp_path:
         assert entry["valid"] is want["valid"]
         assert len(entry["problems"]) == want["problems"]
         if want["valid"]:
-            assert (entry["score"], entry["counts"], entry["gaps"]) == (want["score"], want["counts"], want["gaps"])
+            assert (entry["score"], entry["counts"]) == (want["score"], want["counts"])
+            assert [gap["id"] for gap in entry["gaps"] if gap["found"]] == want["gaps"]
 
     result = ethicard("check", "cards", "--format", "csv")
     assert result.code == 1
@@ -128,13 +131,14 @@ def test_jobs_2_gives_the_same_output_as_jobs_1(ethicard, tmp_path: Path) -> Non
     cards = _card_folder(tmp_path)
     for i in range(12):  # enough cards for each worker to get several chunks
         shutil.copy(DATA / "minimal.yaml", cards / f"m{i:02d}.yaml")
-    for fmt in ("text", "json", "csv"):
-        one = ethicard("check", "cards", "--format", fmt, "--jobs", "1")
-        two = ethicard("check", "cards", "--format", fmt, "--jobs", "2")
-        every = ethicard("check", "cards", "--format", fmt, "--jobs", "0")
+    for fmt, gate in (("text", ()), ("json", ()), ("csv", ()), ("text", ("--min-score", "50"))):
+        one = ethicard("check", "cards", "--format", fmt, "--jobs", "1", *gate)
+        two = ethicard("check", "cards", "--format", fmt, "--jobs", "2", *gate)
+        every = ethicard("check", "cards", "--format", fmt, "--jobs", "0", *gate)
         assert one.code == two.code == every.code == 1
         assert (one.out, one.err) == (two.out, two.err) == (every.out, every.err), fmt
         assert "cards/m11.yaml" in one.out
+    assert "GATE" in one.out and "0 passed the gate, 16 did not" in one.out
 
 
 def test_a_broken_card_never_stops_the_batch(ethicard, tmp_path: Path) -> None:
@@ -203,12 +207,13 @@ def test_folder_without_cards_and_bad_jobs_are_usage_errors(ethicard, tmp_path: 
     assert ethicard("check", DATA / "minimal.yaml", "--jobs", "-1").code == 2
 
 
-def test_a_broken_checklist_is_reported_once(ethicard, tmp_path: Path) -> None:
+def test_a_broken_checklist_fails_every_card_with_its_problems(ethicard, tmp_path: Path) -> None:
     _card_folder(tmp_path)
-    result = ethicard("check", "cards", "--checklist", "nowhere.yaml", "--format", "json")
+    result = ethicard("check", "cards", "--checklist", "nowhere.yaml", "--format", "csv", "--jobs", "2")
     assert result.code == 1
-    assert result.out == ""
-    assert result.err == "nowhere.yaml: <document>: no such file\n"
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert [(row["file"], row["valid"], row["problems"]) for row in rows] == [(name, "false", "1") for name in ORDER]
+    assert result.err == "nowhere.yaml: <document>: no such file\n" * len(ORDER)
 
 
 def _imported(tmp_path: Path, *args: str) -> list[str]:
