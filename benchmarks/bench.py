@@ -234,12 +234,14 @@ def _fallback_base(checklist: Any) -> dict[str, Any]:
     return data
 
 
-def base_card(checklist: Any) -> tuple[dict[str, Any], str]:
-    """The example card when it is valid for this ethicard, else a generated stand-in."""
+def base_card(checklist: Any, *, example: bool = True) -> tuple[dict[str, Any], str]:
+    """The example card when it is valid for this ethicard (and asked for), else a generated stand-in."""
     from ethicard import EthicardError, loader
     from ethicard.validate import validate_card
 
-    if EXAMPLE.exists():
+    if not example:
+        note = "as asked (--from-minimal): "
+    elif EXAMPLE.exists():
         document = loader.load(EXAMPLE)
         try:
             validate_card(document, checklist)
@@ -348,6 +350,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="--jobs for the batch runs (default 2)")
     parser.add_argument("--batch-repeat", type=int, default=3, help="runs per batch size (default 3)")
     parser.add_argument("--keep", type=Path, help="generate the cards here and keep them")
+    parser.add_argument(
+        "--from-minimal",
+        action="store_true",
+        help="generate cards from tests/data/minimal.yaml with every item answered (smaller) instead of the example",
+    )
+    parser.add_argument("--skip-startup", action="store_true", help="only the batch runs")
     args = parser.parse_args(argv)
 
     try:
@@ -360,12 +368,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ETHICARD_", "PYTHONDONTWRITEBYTECODE"))}
     work = Path(tempfile.mkdtemp(prefix="ethicard-bench-"))
     try:
-        base, base_note = base_card(checklist)
+        base, base_note = base_card(checklist, example=not args.from_minimal)
         print(f"# ethicard {ethicard.__version__} benchmark, {datetime.date.today().isoformat()}\n")
         print(f"- Machine: {machine()}")
         print(f"- Packages: {versions()}")
         print(f"- Cards: {base_note}; varied statuses and kinds, one in twenty broken")
-        startup(args, work, env, base)
+        if not args.skip_startup:
+            startup(args, work, env, base)
         batch(args, work, env, base, checklist)
     finally:
         shutil.rmtree(work, ignore_errors=True)
