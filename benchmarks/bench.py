@@ -323,6 +323,23 @@ def machine() -> str:
     return f"{cores} cores ({cpu}), {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
+def _burn(seconds: float) -> None:
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        pass
+
+
+def free_cores(jobs: int) -> float:
+    """How many cores ``jobs`` busy processes actually got just now: other load on the machine
+    shows here, and explains a batch speed-up below ``jobs``."""
+    import multiprocessing
+
+    start = time.perf_counter()
+    with multiprocessing.Pool(jobs) as pool:
+        pool.map(_burn, [0.5] * jobs)
+    return jobs * 0.5 / (time.perf_counter() - start)
+
+
 def versions() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -434,6 +451,7 @@ def startup(args: argparse.Namespace, work: Path, env: dict[str, str], base: dic
 def batch(args: argparse.Namespace, work: Path, env: dict[str, str], base: dict[str, Any], checklist: Any) -> None:
     ethicard = ethicard_command()
     print(f"\n## Batch: `ethicard check DIR --jobs J --format csv`, median of {args.batch_repeat} runs\n")
+    print(f"{args.jobs} busy processes got {free_cores(args.jobs):.1f} cores just before the batch runs.\n")
     print("| cards | jobs | KB per card | median s | CPU s | cards/s | peak RSS MB, largest process | broken found |")
     print("|---:|---:|---:|---:|---:|---:|---:|---|")
     peaks = {}
@@ -462,6 +480,7 @@ def batch(args: argparse.Namespace, work: Path, env: dict[str, str], base: dict[
             print("| " + " | ".join((*cells, f"{rss:.0f}", f"{found} / {broken}")) + " |")
         if not args.keep:
             shutil.rmtree(folder)
+    print(f"\n{args.jobs} busy processes got {free_cores(args.jobs):.1f} cores just after the batch runs.")
     sizes = sorted(n for n, jobs in peaks if jobs == args.jobs)
     if len(sizes) > 1:
         low, high = peaks[(sizes[0], args.jobs)], peaks[(sizes[-1], args.jobs)]
