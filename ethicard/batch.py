@@ -114,7 +114,7 @@ def check_card(path: str, checklist: Checklist | None, max_bytes: int, options: 
         )
     except EthicardError as exc:
         return CardResult(file=path, valid=False, problems=tuple(exc.problems))
-    except (KeyboardInterrupt, MemoryError):
+    except MemoryError:
         raise
     except Exception as exc:
         if not options.catch_internal:
