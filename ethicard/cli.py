@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .assess import Report
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+_MAX_BYTES_HELP = "largest input accepted, in bytes (default: $ETHICARD_MAX_BYTES, else 1000000)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,21 +42,23 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
-    check.add_argument("--max-bytes", type=int, default=1_000_000, help="largest card accepted (bytes)")
+    check.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
 
     render = commands.add_parser("render", help="render a card as a disclosure card document")
     render.add_argument("file", metavar="FILE")
     render.add_argument("-o", "--output", help="output file; the format follows its extension (default: stdout)")
     render.add_argument("-f", "--format", dest="fmt", help="output format, overriding the extension")
     render.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
-    render.add_argument("--max-bytes", type=int, default=1_000_000, help="largest card accepted (bytes)")
+    render.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
     return parser
 
 
-def _report(path: str, checklist_name: str | None, max_bytes: int) -> Report:
+def _report(path: str, checklist_name: str | None, given_max_bytes: int | None) -> Report:
     from .assess import assess
+    from .loader import max_bytes_setting
     from .validate import load_card, load_checklist
 
+    max_bytes = max_bytes_setting(given_max_bytes)
     checklist = load_checklist(checklist_name, max_bytes=max_bytes) if checklist_name else None
     card, used = load_card(path, checklist, max_bytes=max_bytes)
     return assess(card, used)

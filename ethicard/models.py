@@ -47,7 +47,15 @@ TextList = Annotated[list[NonEmpty], BeforeValidator(_one_or_many)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class LocatedError(ValueError):
+    """A check across a whole model that knows where in the data the fault is (``path``)."""
+
+    def __init__(self, message: str, path: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 # --- the checklist ------------------------------------------------------------------------
@@ -96,14 +104,19 @@ class Checklist(_Strict):
     @model_validator(mode="after")
     def _ids_unique_and_linked(self) -> Checklist:
         seen: set[str] = set()
-        for section in self.sections:
-            for ident in (section.id, *(item.id for item in section.items)):
+        for s, section in enumerate(self.sections):
+            places: list[tuple[str, tuple[str | int, ...]]] = [(section.id, ("sections", s, "id"))]
+            places += [(item.id, ("sections", s, "items", i, "id")) for i, item in enumerate(section.items)]
+            for ident, path in places:
                 if ident in seen:
-                    raise ValueError(f"id '{ident}' is used twice; ids must be unique")
+                    raise LocatedError(f"id '{ident}' is used twice; ids must be unique", path)
                 seen.add(ident)
-        for limit in self.intrinsic_limits:
+        for n, limit in enumerate(self.intrinsic_limits):
             if limit.item not in seen:
-                raise ValueError(f"intrinsic limit '{limit.id}' names item '{limit.item}', which does not exist")
+                raise LocatedError(
+                    f"intrinsic limit '{limit.id}' names item '{limit.item}', which does not exist",
+                    ("intrinsic_limits", n, "item"),
+                )
         return self
 
     def items(self) -> list[tuple[Section, Item]]:
