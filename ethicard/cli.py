@@ -69,7 +69,7 @@ def _init(args: argparse.Namespace) -> int:
     from .skeleton import skeleton
     from .validate import load_checklist
 
-    if os.path.exists(args.output) and not args.force:
+    if os.path.lexists(args.output) and not args.force:
         raise UsageError(f"{args.output} already exists; use --force to overwrite it")
     write_atomic(args.output, skeleton(load_checklist(args.checklist), args.kind))
     print(f"wrote {args.output}: a {args.kind} card skeleton to fill in", file=sys.stderr)
