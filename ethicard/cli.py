@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("-f", "--format", dest="fmt", help="output format, overriding the extension")
     render.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     render.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
+    render.add_argument("--template", metavar="FILE", help="your own Jinja template, run in a sandbox")
     return parser
 
 
@@ -123,7 +124,7 @@ def _print_check(result: dict[str, Any]) -> None:
 
 def _render(args: argparse.Namespace) -> int:
     from .files import refuse_same_file, write_atomic
-    from .render import FORMATS, format_for, render
+    from .render import FORMATS, format_for, render, render_template
 
     fmt = args.fmt
     if fmt is None:
@@ -136,8 +137,9 @@ def _render(args: argparse.Namespace) -> int:
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
     if args.output:
-        refuse_same_file(args.output, args.file)
-    text = render(_report(args.file, args.checklist, args.max_bytes), fmt)
+        refuse_same_file(args.output, args.file, *([args.template] if args.template else []))
+    report = _report(args.file, args.checklist, args.max_bytes)
+    text = render_template(report, fmt, args.template) if args.template else render(report, fmt)
     if args.output:
         write_atomic(args.output, text)
         print(f"wrote {args.output}", file=sys.stderr)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any
 
 import jinja2
+import jinja2.exceptions
+import jinja2.sandbox
 
-from . import escape, resources, view
+from . import escape, loader, resources, view
 from .assess import Report
+from .errors import EthicardError, Problem
 
 
 @dataclass(frozen=True)
@@ -60,3 +65,75 @@ def render(report: Report, fmt: str | Format = "md") -> str:
     chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
     text = _environment(chosen).get_template(chosen.template).render(card=view.build(report))
     return text.rstrip("\n") + "\n"
+
+
+def sandboxed_environment(fmt: Format) -> jinja2.Environment:
+    """The environment for a researcher's own template: the format's settings and escaping
+    filters, in Jinja's immutable sandbox (no ``_`` attributes, no Python internals, no changing
+    the data), and a loader that serves only the bundled templates: never a file of its own."""
+    base = _environment(fmt)
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
+        loader=jinja2.FunctionLoader(lambda name: resources.template_text(name) if name in _BUNDLED() else None),
+        autoescape=base.autoescape,
+        undefined=jinja2.StrictUndefined,
+        finalize=base.finalize,
+        keep_trailing_newline=base.keep_trailing_newline,
+        trim_blocks=base.trim_blocks,
+        lstrip_blocks=base.lstrip_blocks,
+    )
+    env.filters.update(base.filters)
+    for name, value in base.globals.items():
+        env.globals.setdefault(name, value)  # keeps the sandbox's own safe range()
+    return env
+
+
+_BUNDLED = resources.bundled_templates
+
+
+def render_template(report: Report, fmt: str | Format, template: str | os.PathLike[str]) -> str:
+    """The card laid out by the template file ``template`` (which reads ``card``, as the bundled
+    ones do) in the sandbox; any fault in the template is an EthicardError at its line."""
+    chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
+    path = os.fspath(template)
+    source = loader.read_text(path, what="template")
+    card = view.build(report)
+    env = sandboxed_environment(chosen)
+    try:
+        code = env.compile(source, filename=path)
+        text = env.template_class.from_code(env, code, env.make_globals(None)).render(card=card)
+    except jinja2.TemplateSyntaxError as exc:
+        problem = Problem(path, exc.lineno, 0, (), f"template syntax error: {exc.message}")
+        raise EthicardError([problem]) from None
+    except Exception as exc:  # the template's own doing: it is the researcher's code
+        raise EthicardError([_template_problem(path, exc)]) from None
+    return text.rstrip("\n") + "\n"
+
+
+def _template_problem(path: str, exc: Exception) -> Problem:
+    line = _template_line(path, exc.__traceback__)
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        message, hint = (
+            f"not allowed in the sandbox: {str(exc).rstrip('.')}",
+            "a template may only read the card's data",
+        )
+    elif isinstance(exc, jinja2.UndefinedError):
+        message, hint = f"undefined: {exc.message}", "the template reads 'card'; see the bundled templates for its keys"
+    elif isinstance(exc, jinja2.TemplateNotFound):
+        message = f"cannot include or extend '{exc.name}'"
+        hint = "only the bundled templates can be: " + ", ".join(_BUNDLED())
+    elif isinstance(exc, RecursionError):
+        message, hint = "the template calls itself without end", "check recursive macros"
+    else:
+        message, hint = f"the template failed: {type(exc).__name__}: {exc}", ""
+    return Problem(path, line, 0, (), message, hint)
+
+
+def _template_line(path: str, trace: TracebackType | None) -> int:
+    """The line of the template being run when it failed (Jinja puts template lines into the
+    traceback); 0 when it cannot be told."""
+    line = 0
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == path:
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line

@@ -25,3 +25,8 @@ def checklist_text(checklist_id: str) -> str:
 
 def template_text(name: str) -> str:
     return _folder("ethicard.templates").joinpath(name).read_text(encoding="utf-8")
+
+
+def bundled_templates() -> list[str]:
+    """Names of the templates shipped with ethicard: the only ones a template may include."""
+    return sorted(entry.name for entry in _folder("ethicard.templates").iterdir() if entry.name.endswith(".j2"))
