@@ -15,9 +15,9 @@ are refused before parsing.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
-import stat
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,8 +113,6 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
 
     try:
         with open(name, "rb") as handle:
-            if stat.S_ISDIR(os.fstat(handle.fileno()).st_mode):  # pragma: no cover - open() refuses first on Linux
-                raise IsADirectoryError
             raw = handle.read(max_bytes + 1)
     except FileNotFoundError:
         hint = "a broken symbolic link" if os.path.islink(name) else ""
@@ -122,7 +120,8 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
     except IsADirectoryError:
         raise fail(f"is a folder, not a {what} file", "name a file") from None
     except OSError as exc:
-        raise fail(f"cannot be read ({exc.strerror or exc})", "check the file's permissions") from None
+        hint = "check the file's permissions" if isinstance(exc, PermissionError) else ""
+        raise fail(f"cannot be read ({exc.strerror or exc})", hint) from None
     if len(raw) > max_bytes:
         raise fail(
             f"is larger than the limit of {max_bytes:,} bytes",
@@ -172,9 +171,9 @@ def parse(text: str, file: str = "<string>") -> Document:
     return Document(file, builder.root, builder.values, builder.keys)
 
 
-def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read and parse one YAML file."""
-    return parse(read_text(path, max_bytes=max_bytes), os.fspath(path))
+def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "card") -> Document:
+    """Read and parse one YAML file (``what`` it should be, a card or a checklist, for messages)."""
+    return parse(read_text(path, max_bytes=max_bytes, what=what), os.fspath(path))
 
 
 def short_tag(tag: str) -> str:
@@ -192,15 +191,18 @@ def describe_character(char: str) -> str:
 
 def _refused_characters(text: str, file: str) -> list[Problem]:
     problems: list[Problem] = []
-    starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
-    matches = list(_REFUSED_CHARACTER.finditer(text))
-    for number, match in enumerate(matches):
-        char = match.group()
-        line = _line_of(starts, match.start())
+    found = _REFUSED_CHARACTER.finditer(text)
+    starts: list[int] = []
+    for match in found:
+        if not starts:
+            starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        line = bisect.bisect_right(starts, match.start())
         col = match.start() - starts[line - 1] + 1
-        if number == MAX_REPORTED:
-            problems.append(Problem(file, line, col, (), f"... and {len(matches) - MAX_REPORTED} more such characters"))
+        if len(problems) == MAX_REPORTED:
+            more = 1 + sum(1 for _ in found)
+            problems.append(Problem(file, line, col, (), f"{more} more such characters from here on"))
             break
+        char = match.group()
         if char in "\x85\u2028\u2029":
             message = f"contains the character {describe_character(char)}, which YAML reads as a line break"
             hint = "replace it with a normal line break or a space"
@@ -209,17 +211,6 @@ def _refused_characters(text: str, file: str) -> list[Problem]:
             hint = "delete it: most editors do not show it"
         problems.append(Problem(file, line, col, (), message, hint))
     return problems
-
-
-def _line_of(starts: list[int], offset: int) -> int:
-    low, high = 0, len(starts) - 1
-    while low < high:  # the last line start at or before offset
-        middle = (low + high + 1) // 2
-        if starts[middle] <= offset:
-            low = middle
-        else:
-            high = middle - 1
-    return low + 1
 
 
 def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:

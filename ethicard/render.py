@@ -102,7 +102,7 @@ def render_template(report: Report, fmt: str | Format, template: str | os.PathLi
         code = env.compile(source, filename=path)
         text = env.template_class.from_code(env, code, env.make_globals(None)).render(card=card)
     except jinja2.TemplateSyntaxError as exc:
-        problem = Problem(path, exc.lineno, 0, (), f"template syntax error: {exc.message}")
+        problem = Problem(path, exc.lineno or 0, 0, (), f"template syntax error: {exc.message}")
         raise EthicardError([problem]) from None
     except Exception as exc:  # the template's own doing: it is the researcher's code
         raise EthicardError([_template_problem(path, exc)]) from None

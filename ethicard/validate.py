@@ -28,7 +28,7 @@ _SHAPES = {
 def load_checklist(name_or_path: str = "misyn", *, max_bytes: int = loader.DEFAULT_MAX_BYTES) -> Checklist:
     """A bundled checklist by id, or a checklist file by path."""
     if os.sep in name_or_path or name_or_path.endswith((".yaml", ".yml")):
-        document = loader.load(name_or_path, max_bytes=max_bytes)
+        document = loader.load(name_or_path, max_bytes=max_bytes, what="checklist")
     else:
         if name_or_path not in resources.bundled_checklists():
             raise EthicardError(

@@ -233,6 +233,18 @@ def test_folder_missing_file_and_broken_link_are_problems_not_tracebacks(ethicar
     assert "Traceback" not in result.err
 
 
+def test_checklist_that_is_a_folder_or_missing_is_a_problem(ethicard, tmp_path: Path) -> None:
+    (tmp_path / "lists").mkdir()
+    shutil.copy(MINIMAL, tmp_path / "card.yaml")
+    folder = ethicard("check", "card.yaml", "--checklist", "lists/")
+    assert (folder.code, folder.out.splitlines()[0]) == (
+        1,
+        "lists/: <document>: is a folder, not a checklist file (name a file)",
+    )
+    missing = ethicard("render", "card.yaml", "--checklist", "gone.yaml")
+    assert (missing.code, missing.err) == (1, "gone.yaml: <document>: no such file\n")
+
+
 def test_unreadable_file_is_a_problem(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests run as root, which reads any file whatever its mode, so the refusal is simulated."""
     from ethicard import EthicardError, load_card, loader
