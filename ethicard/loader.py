@@ -47,7 +47,6 @@ _ALLOWED_TAGS = {
 # reads as line breaks although editors show none.
 _REFUSED_CHARACTER = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _LINE_BREAK = re.compile("\r\n|\r|\n")
-_ESCAPED_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but tab and line breaks
 _UTF16_32_BOMS = (
     (b"\xff\xfe\x00\x00", "UTF-32"),
     (b"\x00\x00\xfe\xff", "UTF-32"),
@@ -327,8 +326,6 @@ class _Builder:
             if isinstance(container, dict):
                 self._first_line.append({})
             return
-        if not refused and isinstance(event, yaml.ScalarEvent):
-            refused = self._refused_control(event, path)
         value = None if refused else _scalar(event)
         if is_key and not refused and not anchored and isinstance(event, yaml.ScalarEvent):
             self._key(event, path)
@@ -400,19 +397,6 @@ class _Builder:
             self._refuse(event.start_mark, path, f"{what} is not allowed", "write each value out in full")
         elif self._references == MAX_REPORTED + 1:
             self._more_at = (event.start_mark.line + 1, event.start_mark.column + 1, path)
-        return True
-
-    def _refused_control(self, event: yaml.ScalarEvent, path: Path_) -> bool:
-        """Refuse a control character that a double-quoted escape ("\\0", "\\e") put in the text."""
-        found = _ESCAPED_CONTROL.search(event.value)
-        if found is None:
-            return False
-        self._refuse(
-            event.start_mark,
-            path,
-            f"the text holds the character {describe_character(found.group())}, written as an escape",
-            "remove the escape: a card's text holds no control characters",
-        )
         return True
 
     def _refused_tag(self, event: Any, path: Path_) -> bool:

@@ -12,7 +12,7 @@ import jinja2
 import jinja2.exceptions
 import jinja2.sandbox
 
-from . import escape, loader, resources, view
+from . import escape, loader, pdf, resources, view
 from .assess import Report
 from .errors import EthicardError, Problem
 
@@ -26,7 +26,14 @@ class Format:
     extensions: tuple[str, ...]
     filters: dict[str, Callable[[Any], str]] = field(default_factory=dict)
     autoescape: bool = False
+    convert: Callable[[str], bytes] | None = None  # turns the rendered text into a binary document
 
+
+HTML_FILTERS: dict[str, Callable[[Any], str]] = {
+    "md": escape.html_markdown,
+    "linkify": escape.html_linkify,
+    "link": escape.html_link,
+}
 
 FORMATS: dict[str, Format] = {
     "md": Format(
@@ -35,6 +42,8 @@ FORMATS: dict[str, Format] = {
         (".md", ".markdown"),
         {"md_inline": escape.md_inline, "md_block": escape.md_block, "md_link": escape.md_link},
     ),
+    "html": Format("html", "card.html.j2", (".html", ".htm"), HTML_FILTERS, autoescape=True),
+    "pdf": Format("pdf", "card.html.j2", (".pdf",), HTML_FILTERS, autoescape=True, convert=pdf.html_to_pdf),
 }
 
 
@@ -61,10 +70,19 @@ def _environment(fmt: Format) -> jinja2.Environment:
 
 
 def render(report: Report, fmt: str | Format = "md") -> str:
-    """The card in one format; same report, byte-identical text, ending with one newline."""
+    """The card in one format; same report, byte-identical text, ending with one newline.
+    For a binary format (PDF) this is the text it is made from (HTML); see :func:`render_bytes`."""
     chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
     text = _environment(chosen).get_template(chosen.template).render(card=view.build(report))
     return text.rstrip("\n") + "\n"
+
+
+def render_bytes(report: Report, fmt: str | Format = "md", *, template: str | os.PathLike[str] | None = None) -> bytes:
+    """The card as the bytes of an output file: UTF-8 text, or a binary document such as a PDF;
+    laid out by the bundled template, or by ``template`` (see :func:`render_template`)."""
+    chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
+    text = render(report, chosen) if template is None else render_template(report, chosen, template)
+    return chosen.convert(text) if chosen.convert is not None else text.encode("utf-8")
 
 
 def sandboxed_environment(fmt: Format) -> jinja2.Environment:

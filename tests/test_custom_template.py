@@ -54,7 +54,15 @@ def test_template_may_extend_a_bundled_template(ethicard, tmp_path: Path, card: 
     assert mine.out == ethicard("render", "card.yaml", "-f", "md").out
 
 
-BUNDLED = "only the bundled templates can be: card.md.j2, evaluation.md.j2"
+def _bundled() -> str:
+    from ethicard.resources import bundled_templates
+
+    names = bundled_templates()
+    assert "card.md.j2" in names and "/etc/passwd" not in names
+    return "only the bundled templates can be: " + ", ".join(names)
+
+
+BUNDLED = _bundled()
 SANDBOX = "a template may only read the card's data"
 
 
@@ -229,3 +237,21 @@ def test_python_api_names_the_template_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(EthicardError) as caught:
         render_template(REPORT, "md", template)
     assert [(p.file, p.line) for p in caught.value.problems] == [(str(template), 2)]
+
+
+def test_html_output_of_a_template_is_autoescaped(tmp_path: Path) -> None:
+    from ethicard.assess import assess
+    from ethicard.render import render_template
+    from ethicard.validate import load_card
+
+    card = tmp_path / "card.yaml"
+    card.write_text(
+        MINIMAL.read_text(encoding="utf-8").replace(
+            "name: Tiny synthetic dermoscopy set", "name: \"<script>alert('x')</script>\""
+        ),
+        encoding="utf-8",
+    )
+    template = tmp_path / "t.html.j2"
+    template.write_text("<h1>{{ card.about.name }}</h1>", encoding="utf-8")
+    out = render_template(assess(*load_card(card)), "html", template)
+    assert out == "<h1>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</h1>\n"

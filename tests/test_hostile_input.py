@@ -1,7 +1,7 @@
 """Hostile and broken input: every case ends in located messages and exit 1 (2 for usage), in
 bounded time and memory, never a traceback, and nothing the user had is lost.
 
-The committed corpus is tests/data/hostile/NAME.yaml + NAME.expected (the exact output of
+The committed corpus is tests/data/hostile-input/NAME.yaml + NAME.expected (the exact output of
 ``ethicard check NAME.yaml`` in that folder) and tests/data/hostile-checklists/NAME.yaml +
 NAME.expected (``ethicard check card.yaml --checklist NAME.yaml``).  Inputs that would be large
 or binary are generated here instead.
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, _ethicard_command
 
-HOSTILE = sorted((DATA / "hostile").glob("*.yaml"))
+HOSTILE = sorted((DATA / "hostile-input").glob("*.yaml"))
 CHECKLISTS = sorted((DATA / "hostile-checklists").glob("*.yaml"))
 MINIMAL = DATA / "minimal.yaml"
 BASE = MINIMAL.read_text(encoding="utf-8").split("answers:")[0]
@@ -63,7 +63,7 @@ def test_hostile_card_gives_exact_located_messages(corpus_output: dict[str, str]
 
 def test_each_hostile_card_alone_exits_one(ethicard, tmp_path: Path) -> None:
     """The corpus runs as one process; one card of it, alone, fails the run the same way."""
-    card = DATA / "hostile" / "python_tag.yaml"
+    card = DATA / "hostile-input" / "python_tag.yaml"
     shutil.copy(card, tmp_path / card.name)
     result = ethicard("check", card.name)
     assert (result.code, result.out, result.err) == (1, card.with_suffix(".expected").read_text(encoding="utf-8"), "")
@@ -143,9 +143,9 @@ def test_deep_nesting_is_refused_in_bounded_time_and_memory(tmp_path: Path, kind
 @pytest.mark.parametrize("name", ["billion_laughs", "deep_flow", "deep_block", "deep_block_list"])
 def test_corpus_bombs_finish_in_bounded_time_and_memory(tmp_path: Path, name: str) -> None:
     card = tmp_path / f"{name}.yaml"
-    shutil.copy(DATA / "hostile" / card.name, card)
+    shutil.copy(DATA / "hostile-input" / card.name, card)
     code, output, seconds = _bounded_check(card)
-    assert (code, output) == (1, (DATA / "hostile" / f"{name}.expected").read_text(encoding="utf-8"))
+    assert (code, output) == (1, (DATA / "hostile-input" / f"{name}.expected").read_text(encoding="utf-8"))
     assert seconds < TIME_LIMIT
 
 
