@@ -247,7 +247,7 @@ _CARDS = st.dictionaries(
 )
 
 
-@settings(FAST, max_examples=250, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(FAST, max_examples=200, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(_CARDS)
 @example({"checklist": "misyn@1.0.0", "about": {"kind": "model", "name": "x"}})
 @example({"checklist": {"id": "misyn", "version": "9.0.0"}, "about": None, "answers": []})
