@@ -1,4 +1,5 @@
-"""Renders a report into each output format through one template per format."""
+"""Renders a report into each output format: through one template per format, or, for data
+formats, through a Python function that reads the same report."""
 
 from __future__ import annotations
 
@@ -14,13 +15,39 @@ from .assess import Report
 
 @dataclass(frozen=True)
 class Format:
-    """An output format: its template and the escaping filters its template uses."""
+    """An output format: its template and the escaping filters its template uses, or the
+    function that renders it (``renderer``) when it is data rather than a document."""
 
     name: str
     template: str
     extensions: tuple[str, ...]
     filters: dict[str, Callable[[Any], str]] = field(default_factory=dict)
     autoescape: bool = False
+    syntax: dict[str, str] = field(default_factory=dict)  # Jinja delimiters, where {{ }} and {% %} are text
+    renderer: Callable[[Report], str] | None = None
+
+
+# In LaTeX braces and percent signs are everywhere: ((* block *)), ((( variable ))), ((= comment =)).
+_LATEX_SYNTAX = {
+    "block_start_string": "((*",
+    "block_end_string": "*))",
+    "variable_start_string": "(((",
+    "variable_end_string": ")))",
+    "comment_start_string": "((=",
+    "comment_end_string": "=))",
+}
+
+
+def _json(report: Report) -> str:
+    from . import cardjson
+
+    return cardjson.dumps(report)
+
+
+def _hf(report: Report) -> str:
+    from . import readme
+
+    return readme.merge("", render(report, "md"), readme.metadata(report))
 
 
 FORMATS: dict[str, Format] = {
@@ -30,6 +57,11 @@ FORMATS: dict[str, Format] = {
         (".md", ".markdown"),
         {"md_inline": escape.md_inline, "md_block": escape.md_block, "md_link": escape.md_link},
     ),
+    "tex": Format(
+        "tex", "card.tex.j2", (".tex",), {"tex": escape.tex, "tex_inline": escape.tex_inline}, syntax=_LATEX_SYNTAX
+    ),
+    "json": Format("json", "", (".json",), renderer=_json),
+    "hf": Format("hf", "", (), renderer=_hf),
 }
 
 
@@ -50,13 +82,20 @@ def _environment(fmt: Format) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        **fmt.syntax,  # type: ignore[arg-type]
     )
     env.filters.update(fmt.filters)
     return env
 
 
-def render(report: Report, fmt: str | Format = "md") -> str:
-    """The card in one format; same report, byte-identical text, ending with one newline."""
+def render(report: Report, fmt: str | Format = "md", *, standalone: bool = False) -> str:
+    """The card in one format; same report, byte-identical text, ending with one newline.
+
+    ``standalone``: for LaTeX, a complete document instead of a fragment to ``\\input``."""
     chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
-    text = _environment(chosen).get_template(chosen.template).render(card=view.build(report))
+    if chosen.renderer is not None:
+        text = chosen.renderer(report)
+    else:
+        template = _environment(chosen).get_template(chosen.template)
+        text = template.render(card=view.build(report), standalone=standalone)
     return text.rstrip("\n") + "\n"
