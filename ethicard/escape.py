@@ -8,6 +8,10 @@ import unicodedata
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~#!])")
 _MD_BLOCK_CHARS = re.compile(r"([\\\[\]|])")
 _MD_RULE_OR_UNDERLINE = re.compile(r"^\s{0,3}([-=*_+]\s*)+$")
+# List markers a line may open with ('- ', '1. ', '- 2) ' ...): what follows them starts a block too.
+_MD_LIST_MARKERS = re.compile(r"^\s*(?:(?:[-*+]|\d{1,9}[.)])(?:\s+|$))*")
+_MD_LEADING_SIGN = re.compile(r"^([-+=])(?=[-+=\s]|$)")
+_MD_LEADING_NUMBER = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 _MD_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _SAFE_URL = re.compile(r"^(https?://|mailto:)[^\s<>\"`\\]+$")
 
@@ -15,7 +19,9 @@ _SAFE_URL = re.compile(r"^(https?://|mailto:)[^\s<>\"`\\]+$")
 def md_inline(text: object) -> str:
     """Text shown literally inside one Markdown line (names, titles, table cells)."""
     flat = " ".join(str(text).split())
-    return _MD_INLINE.sub(r"\\\1", flat.replace("&", "&amp;"))
+    escaped = _MD_INLINE.sub(r"\\\1", flat.replace("&", "&amp;"))
+    # after a template's '- ', a leading '---', '+ ' or '1. ' would open a rule or a nested list
+    return _MD_LEADING_NUMBER.sub(r"\1\\\2", _MD_LEADING_SIGN.sub(r"\\\1", escaped))
 
 
 def _md_plain(segment: str) -> str:
@@ -43,8 +49,12 @@ def md_block(text: object) -> str:
     lines = []
     for raw in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = _md_line(raw.rstrip())
-        if _MD_RULE_OR_UNDERLINE.match(line) or line.lstrip().startswith(("#", "```", "~~~")):
+        markers = _MD_LIST_MARKERS.match(line)
+        rest = line[markers.end() :] if markers else line
+        if _MD_RULE_OR_UNDERLINE.match(line):
             line = "\\" + line.lstrip()
+        elif rest.startswith(("#", "```", "~~~")) or _MD_RULE_OR_UNDERLINE.match(rest):
+            line = line[: len(line) - len(rest)] + "\\" + rest  # also inside a list item
         lines.append(line)
     return "\n".join(lines).strip("\n")
 
