@@ -35,9 +35,10 @@ def _md_line(raw: str) -> str:
     parts: list[str] = []
     position = 0
     for span in _MD_CODE_SPAN.finditer(raw):
-        if "<!--" in span.group(0) or "-->" in span.group(0):
-            continue
-        parts += [_md_plain(raw[position : span.start()]), span.group(0)]
+        code = span.group(0)
+        if "<!--" in code or "-->" in code:  # shown as plain text, its backticks included
+            code = _md_plain(code).replace("`", "\\`")
+        parts += [_md_plain(raw[position : span.start()]), code]
         position = span.end()
     parts.append(_md_plain(raw[position:]))
     return "".join(parts)
