@@ -6,13 +6,13 @@ import re
 import unicodedata
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~#!])")
-_MD_BLOCK_CHARS = re.compile(r"([\\\[\]|])")
+_MD_BLOCK_CHARS = re.compile(r"([\\\[\]|`])")  # backticks too: only whole code spans on one line are kept
 _MD_RULE_OR_UNDERLINE = re.compile(r"^\s{0,3}([-=*_+]\s*)+$")
 # List markers a line may open with ('- ', '1. ', '- 2) ' ...): what follows them starts a block too.
 _MD_LIST_MARKERS = re.compile(r"^\s*(?:(?:[-*+]|\d{1,9}[.)])(?:\s+|$))*")
 _MD_LEADING_SIGN = re.compile(r"^([-+=])(?=[-+=\s]|$)")
 _MD_LEADING_NUMBER = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
-_MD_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_MD_CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _SAFE_URL = re.compile(r"^(https?://|mailto:)[^\s<>\"`\\]+$")
 
 
@@ -37,7 +37,7 @@ def _md_line(raw: str) -> str:
     for span in _MD_CODE_SPAN.finditer(raw):
         code = span.group(0)
         if "<!--" in code or "-->" in code:  # shown as plain text, its backticks included
-            code = _md_plain(code).replace("`", "\\`")
+            code = _md_plain(code)
         parts += [_md_plain(raw[position : span.start()]), code]
         position = span.end()
     parts.append(_md_plain(raw[position:]))
@@ -49,13 +49,17 @@ def md_block(text: object) -> str:
     structure: no headings, rules, tables, links, images, raw HTML, fences or front matter."""
     lines = []
     for raw in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = _md_line(raw.rstrip())
-        markers = _MD_LIST_MARKERS.match(line)
-        rest = line[markers.end() :] if markers else line
-        if _MD_RULE_OR_UNDERLINE.match(line):
-            line = "\\" + line.lstrip()
+        raw = raw.rstrip()
+        markers = _MD_LIST_MARKERS.match(raw)
+        rest = raw[markers.end() :] if markers else raw
+        if _MD_RULE_OR_UNDERLINE.match(raw):
+            line = "\\" + raw.lstrip()
         elif rest.startswith(("#", "```", "~~~")) or _MD_RULE_OR_UNDERLINE.match(rest):
-            line = line[: len(line) - len(rest)] + "\\" + rest  # also inside a list item
+            # a heading, rule or fence, also inside a list item: all of it text, code spans included
+            plain = _md_plain(rest)
+            line = raw[: len(raw) - len(rest)] + ("" if plain.startswith("\\") else "\\") + plain
+        else:
+            line = _md_line(raw)
         lines.append(line)
     return "\n".join(lines).strip("\n")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
 from conftest import require_tool
@@ -31,6 +32,7 @@ def compile_pdf(folder: Path, name: str) -> str:
 def flat(text: str) -> str:
     """Text with typographic quotes straightened and all whitespace removed, for comparing what
     a PDF shows with what a card says (TeX and pdftotext both move line breaks)."""
+    text = unicodedata.normalize("NFKC", text)  # ligature glyphs (fi, ff) as letters
     return "".join(text.replace("\u2019", "'").replace("\u2018", "`").split())
 
 
