@@ -106,3 +106,12 @@ def test_latex_is_byte_identical_across_runs(ethicard, tmp_path: Path) -> None:
     assert ethicard("render", EXAMPLE, "-o", "a.tex", "--standalone").code == 0
     assert ethicard("render", EXAMPLE, "-o", "b.tex", "--standalone").code == 0
     assert (tmp_path / "a.tex").read_bytes() == (tmp_path / "b.tex").read_bytes()
+
+
+def test_readme_gallery_shows_the_latex_card() -> None:
+    from conftest import ROOT
+
+    image = ROOT / "docs" / "img" / "card-latex.png"
+    assert "(docs/img/card-latex.png)" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert image.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert image.stat().st_size < 150_000
