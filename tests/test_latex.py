@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import DATA, EXAMPLE
+from conftest import DATA, EXAMPLE, ROOT
 from latex import compile_pdf, shows
 
 TEX_ITEM = r"^\\texttt\{([a-z0-9\\_]+)\} \\textperiodcentered\{\} \\textbf\{([A-Za-z ]+)\}"
@@ -109,8 +109,6 @@ def test_latex_is_byte_identical_across_runs(ethicard, tmp_path: Path) -> None:
 
 
 def test_readme_gallery_shows_the_latex_card() -> None:
-    from conftest import ROOT
-
     image = ROOT / "docs" / "img" / "card-latex.png"
     assert "(docs/img/card-latex.png)" in (ROOT / "README.md").read_text(encoding="utf-8")
     assert image.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
