@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .models import Answer, CardBase, Checklist, Item, Section
+from .rules import UNANSWERED as UNANSWERED
+from .rules import Finding, evaluate
 
-UNANSWERED = "unanswered"
 _CREDIT = {"addressed": 1.0, "partial": 0.5, "not addressed": 0.0, UNANSWERED: 0.0}
 
 
@@ -53,6 +54,25 @@ class ItemResult:
             notes.append(f"marked {self.status} with no answer text")
         return tuple(notes)
 
+    @property
+    def gap_reason(self) -> str | None:
+        """Why this item leaves its gap kinds open, in plain words; None when it does not.
+
+        Partial answers close a gap (the card says something); unanswered, not addressed, an
+        unexplained "not applicable" and a status with no answer text leave it open.
+        """
+        if not self.applies:
+            return None
+        ident, status = self.item.id, self.status
+        what = f"say {self.item.topic.strip()}" if self.item.topic.strip() else f'answer "{self.item.question.strip()}"'
+        if status in (UNANSWERED, "not addressed"):
+            return f"The card does not {what} ({ident}: {status})"
+        if status == "not applicable" and not self.justified:
+            return f"The card does not {what}: {ident} is marked not applicable without a reason"
+        if status in ("addressed", "partial") and not self.justified:
+            return f"The card does not {what}: {ident} is marked {status} with no answer text"
+        return None
+
 
 @dataclass(frozen=True)
 class SectionResult:
@@ -88,14 +108,23 @@ GAP_KINDS: dict[str, tuple[str, str]] = {
     ),
     "model_space_only": (
         "Evaluation only in the model space, undeclared",
-        "Only algorithm metrics are reported, and the card does not say so.",
+        "The card shows no evaluation beyond algorithm metrics (the model space), and does not say so.",
     ),
     "limits": (
         "Intrinsic limits and side effects not assessed",
-        "Only design limitations are reported; the intrinsic limits of synthetic images and the side "
-        "effects are not assessed.",
+        "The intrinsic limits of synthetic images or the side effects of the work are not assessed; "
+        "design limitations alone are not enough.",
     ),
 }
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason a card shows a gap: an item left open, or a rule's finding."""
+
+    text: str
+    items: tuple[str, ...] = ()
+    finding: Finding | None = None
 
 
 @dataclass(frozen=True)
@@ -103,11 +132,25 @@ class Gap:
     """One of the paper's six kinds of gap, and the reasons this card shows it (none: not shown)."""
 
     kind: str
-    reasons: tuple[str, ...]
+    entries: tuple[Reason, ...] = ()
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(entry.text for entry in self.entries)
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """The items whose answers leave the gap open."""
+        return tuple(dict.fromkeys(item for entry in self.entries for item in entry.items))
+
+    @property
+    def findings(self) -> tuple[str, ...]:
+        """The ids of the rules that put the gap here."""
+        return tuple(entry.finding.rule for entry in self.entries if entry.finding)
 
     @property
     def found(self) -> bool:
-        return bool(self.reasons)
+        return bool(self.entries)
 
     @property
     def title(self) -> str:
@@ -125,6 +168,7 @@ class Report:
     card: CardBase
     checklist: Checklist
     sections: tuple[SectionResult, ...]
+    findings: tuple[Finding, ...] = ()  # the checklist's rules that the card does not meet
 
     @property
     def items(self) -> tuple[ItemResult, ...]:
@@ -137,13 +181,30 @@ class Report:
 
     @property
     def gaps(self) -> tuple[Gap, ...]:
-        """The six gap kinds, each with the items that leave it open."""
-        reasons: dict[str, list[str]] = {kind: [] for kind in GAP_KINDS}
+        """The six gap kinds, each with the reasons this card shows it, in plain words.
+
+        Reasons come from items tagged with a gap kind that the card leaves open, and from
+        findings of rules attributed to a gap kind.  When a finding already speaks about an
+        item (e.g. private data without an ethics statement, ``ethics_approval: unanswered``),
+        the item's own reason is left out so that nothing is said twice.
+        """
+        spoken = {(f.gap, item) for f in self.findings if f.gap for item in f.items}
+        entries: dict[str, list[Reason]] = {kind: [] for kind in GAP_KINDS}
         for result in self.items:
-            if result.applies and result.status in (UNANSWERED, "not addressed"):
-                for kind in result.item.gaps:
-                    reasons[kind].append(f"{result.item.id}: {result.status}")
-        return tuple(Gap(kind, tuple(found)) for kind, found in reasons.items())
+            reason = result.gap_reason
+            if reason is None:
+                continue
+            for kind in result.item.gaps:
+                if (kind, result.item.id) not in spoken:
+                    entries[kind].append(Reason(reason, (result.item.id,)))
+        for finding in self.findings:
+            if finding.gap:
+                entries[finding.gap].append(Reason(finding.text, finding.items, finding))
+        return tuple(Gap(kind, tuple(entries[kind])) for kind in GAP_KINDS)
+
+    @property
+    def gaps_found(self) -> tuple[Gap, ...]:
+        return tuple(gap for gap in self.gaps if gap.found)
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys((*_CREDIT, "not applicable"), 0)
@@ -170,4 +231,5 @@ def assess(card: CardBase, checklist: Checklist) -> Report:
         )
         for section in checklist.sections
     )
-    return Report(card, checklist, sections)
+    statuses = {result.item.id: result.status for section in sections for result in section.items}
+    return Report(card, checklist, sections, evaluate(checklist.rules, card, statuses))

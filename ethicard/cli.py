@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .assess import Report
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+CROSSWALK_SCHEMES = ("claim2024", "mi-claim-gen", "neurips", "hf-modelcard")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     check.add_argument("--max-bytes", type=int, default=1_000_000, help="largest card accepted (bytes)")
+    check.add_argument("--strict", action="store_true", help="fail (exit 1) when a card shows a gap or a finding")
+    check.add_argument("--min-score", type=_percent, metavar="N", help="fail (exit 1) when completeness is below N%%")
 
     render = commands.add_parser("render", help="render a card as a disclosure card document")
     render.add_argument("file", metavar="FILE")
@@ -54,7 +57,30 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the card YAML, for editors")
     schema.add_argument("--checklist", default="misyn", help="bundled checklist id or checklist file")
+
+    badge = commands.add_parser("badge", help="write an SVG badge with a card's completeness, for READMEs")
+    badge.add_argument("file", metavar="FILE")
+    badge.add_argument("-o", "--output", help="SVG file to write (default: stdout)")
+    badge.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
+    badge.add_argument("--max-bytes", type=int, default=1_000_000, help="largest card accepted (bytes)")
+
+    crosswalk = commands.add_parser("crosswalk", help="which items of another reporting scheme a card covers")
+    crosswalk.add_argument("file", metavar="FILE")
+    crosswalk.add_argument("--to", required=True, choices=CROSSWALK_SCHEMES, help="the other scheme")
+    crosswalk.add_argument("--format", choices=("text", "json"), default="text")
+    crosswalk.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
+    crosswalk.add_argument("--max-bytes", type=int, default=1_000_000, help="largest card accepted (bytes)")
     return parser
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 100")
+    return value
 
 
 def _report(path: str, checklist_name: str | None, max_bytes: int) -> Report:
@@ -79,6 +105,8 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from . import summary
+
     results: list[dict[str, Any]] = []
     for path in args.files:
         try:
@@ -87,12 +115,15 @@ def _check(args: argparse.Namespace) -> int:
             results.append({"file": path, "valid": False, "problems": exc.problems})
             continue
         results.append({"file": path, "valid": True, "problems": [], "report": report})
+    gate = {"strict": args.strict, "min_score": args.min_score}
     if args.format == "json":
-        print(json.dumps({"ethicard": __version__, "files": [_check_json(r) for r in results]}, indent=2))
+        files = [{**_check_json(r), **(summary.as_json(r["report"], **gate) if r["valid"] else {})} for r in results]
+        print(json.dumps({"ethicard": __version__, "files": files}, indent=2))
     else:
         for result in results:
-            _print_check(result)
-    return EXIT_OK if all(r["valid"] for r in results) else EXIT_PROBLEMS
+            _print_check(result, gate)
+    passed = all(r["valid"] and not summary.gate(r["report"], **gate) for r in results)
+    return EXIT_OK if passed else EXIT_PROBLEMS
 
 
 def _check_json(result: dict[str, Any]) -> dict[str, Any]:
@@ -108,7 +139,9 @@ def _check_json(result: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def _print_check(result: dict[str, Any]) -> None:
+def _print_check(result: dict[str, Any], gate: dict[str, Any]) -> None:
+    from . import summary
+
     problems: list[Problem] = result["problems"]
     for problem in problems:
         print(problem)
@@ -116,16 +149,12 @@ def _print_check(result: dict[str, Any]) -> None:
         print(f"{result['file']}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
         return
     report: Report = result["report"]
-    counts = report.counts()
-    print(
-        f"{result['file']}: valid ({report.checklist.id} {report.checklist.version}); "
-        f"completeness {report.score}% (" + ", ".join(f"{n} {status}" for status, n in counts.items() if n) + ")"
-    )
+    print("\n".join(summary.text(result["file"], report, **gate)))
 
 
 def _render(args: argparse.Namespace) -> int:
     from .files import refuse_same_file, write_atomic
-    from .render import FORMATS, format_for, render
+    from .render import FORMATS, format_for, render, render_bytes
 
     if args.into:
         return _render_into(args)
@@ -143,6 +172,12 @@ def _render(args: argparse.Namespace) -> int:
         raise UsageError("--standalone applies to the tex format only")
     if args.output:
         refuse_same_file(args.output, args.file)
+    if FORMATS[fmt].convert is not None:  # a binary document (PDF): to a file only
+        if not args.output:
+            raise UsageError(f"{fmt} output is a binary file; name it with -o, e.g. -o card.{fmt}")
+        write_atomic(args.output, render_bytes(_report(args.file, args.checklist, args.max_bytes), fmt))
+        print(f"wrote {args.output}", file=sys.stderr)
+        return EXIT_OK
     text = render(_report(args.file, args.checklist, args.max_bytes), fmt, standalone=args.standalone)
     if args.output:
         write_atomic(args.output, text)
@@ -174,7 +209,40 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"init": _init, "check": _check, "render": _render, "schema": _schema}
+def _badge(args: argparse.Namespace) -> int:
+    from .badge import svg
+    from .files import refuse_same_file, write_atomic
+
+    if args.output:
+        refuse_same_file(args.output, args.file)
+    text = svg(_report(args.file, args.checklist, args.max_bytes))
+    if args.output:
+        write_atomic(args.output, text)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _crosswalk(args: argparse.Namespace) -> int:
+    from . import crosswalk
+
+    table = crosswalk.crosswalk(_report(args.file, args.checklist, args.max_bytes), args.to)
+    if args.format == "json":
+        print(json.dumps({"ethicard": __version__, "file": args.file, **table.as_json()}, indent=2))
+    else:
+        print("\n".join(crosswalk.text(args.file, table)))
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "init": _init,
+    "check": _check,
+    "render": _render,
+    "schema": _schema,
+    "badge": _badge,
+    "crosswalk": _crosswalk,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
+
+from markupsafe import Markup
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~#!])")
 _MD_BLOCK_CHARS = re.compile(r"([\\\[\]|`])")  # backticks too: only whole code spans on one line are kept
@@ -70,6 +73,115 @@ def md_link(text: object) -> str:
     return f"<{value}>" if _SAFE_URL.match(value) else md_inline(value)
 
 
+# --- HTML ---------------------------------------------------------------------------------
+# Names, titles and table cells go through Jinja's autoescape; the functions below are for the
+# few places where the HTML card shows markup made from card text: answers (Markdown) and links.
+# ``markdown`` and ``nh3`` are imported on first use, so that ``check`` never loads them.
+
+HTML_TAGS = frozenset({"p", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "br", "a"})
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "noopener noreferrer nofollow"
+_SAFE_HREF = re.compile(r"^(https?://|mailto:)[^\s\"'<>`]+$", re.IGNORECASE)
+_WEB_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?)]}'\""
+_LIST_ITEM = re.compile(r"^ {0,3}([-*+]|\d{1,9}\.)[ \t]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_markdown_converter: Any = None
+
+
+def _list_after_paragraph(lines: list[str]) -> list[str]:
+    """A blank line before a list that follows a paragraph line, which CommonMark (GitHub, the
+    Markdown card) reads as a list and Python-Markdown would otherwise run into the paragraph."""
+    result: list[str] = []
+    in_list = False
+    for line in lines:
+        starts_list = bool(_LIST_ITEM.match(line))
+        if starts_list and not in_list and result and result[-1].strip():
+            result.append("")
+        in_list = (in_list or starts_list) and bool(line.strip())
+        result.append(line)
+    return result
+
+
+def _converter() -> Any:
+    """Python-Markdown without raw HTML, headings, rules or images: answers keep emphasis, code,
+    lists, quotes and links, but cannot change the card's structure."""
+    global _markdown_converter
+    if _markdown_converter is None:
+        import markdown
+        from markdown.preprocessors import Preprocessor
+
+        class ListAfterParagraph(Preprocessor):
+            def run(self, lines: list[str]) -> list[str]:
+                return _list_after_paragraph(lines)
+
+        converter = markdown.Markdown(output_format="html")
+        converter.preprocessors.register(ListAfterParagraph(converter), "list_after_paragraph", 25)
+        converter.preprocessors.deregister("html_block")
+        for pattern in ("html", "image_link", "image_reference", "short_image_ref"):
+            converter.inlinePatterns.deregister(pattern)
+        for block in ("hashheader", "setextheader", "hr"):
+            converter.parser.blockprocessors.deregister(block)
+        _markdown_converter = converter
+    return _markdown_converter
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "a" and attribute == "href":
+        return value if _SAFE_HREF.match(value.strip()) else None
+    return value
+
+
+def sanitise_html(fragment: str) -> str:
+    """Only :data:`HTML_TAGS`, links only to http, https or mailto addresses, with a safe ``rel``;
+    scripts, styles, event handlers and comments are removed."""
+    import nh3
+
+    return nh3.clean(
+        fragment,
+        tags=set(HTML_TAGS),
+        clean_content_tags={"script", "style"},
+        attributes={"a": {"href", "title"}},
+        attribute_filter=_keep_attribute,
+        strip_comments=True,
+        link_rel=LINK_REL,
+        url_schemes=set(LINK_SCHEMES),
+    )
+
+
+def html_markdown(text: object) -> Markup:
+    """An answer's Markdown as safe HTML: rendered, then sanitised; raw HTML in the answer shows as text."""
+    source = _CONTROL.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n"))
+    return Markup(sanitise_html(_converter().reset().convert(source)))
+
+
+def _link(url: str, label: str | None = None) -> Markup:
+    return Markup('<a href="{0}" rel="{1}">{2}</a>').format(url, LINK_REL, url if label is None else label)
+
+
+def html_link(url: object, label: object = None) -> Markup:
+    """A link when ``url`` is an http, https or mailto address; otherwise the text, escaped."""
+    text = str(url).strip()
+    shown = text if label is None else str(label)
+    return _link(text, shown) if _SAFE_HREF.match(text) else Markup.escape(shown)
+
+
+def html_linkify(text: object) -> Markup:
+    """Text shown literally, with the http and https addresses in it made into links."""
+    source = str(text)
+    parts: list[Markup] = []
+    position = 0
+    for match in _WEB_URL.finditer(source):
+        url = match.group(0).rstrip(_URL_TRAILING)
+        if url.endswith("//"):
+            continue
+        parts.append(Markup.escape(source[position : match.start()]))
+        parts.append(_link(url))
+        position = match.start() + len(url)
+    parts.append(Markup.escape(source[position:]))
+    return Markup("").join(parts)
+
+
 # --- LaTeX ---------------------------------------------------------------------------------
 # Every character of card text becomes text: the ten specials and the characters T1 or babel may
 # read as something else are written as commands, ligatures that would change what is printed
@@ -83,7 +195,8 @@ _TEX_ASCII = {
     "&": r"\&",
     "#": r"\#",
     "^": r"\textasciicircum{}",
-    "_": r"\_",
+    "_": r"\_\allowbreak{}",  # long identifiers such as item ids may break after an underscore
+    "/": r"/\allowbreak{}",  # and paths and web addresses after a slash
     "%": r"\%",
     "~": r"\textasciitilde{}",
     "<": r"\textless{}",

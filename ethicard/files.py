@@ -9,17 +9,18 @@ from pathlib import Path
 from .errors import UsageError
 
 
-def write_atomic(path: str | os.PathLike[str], text: str, *, newline: str = "") -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename,
-    so a reader never sees half a file and a failure leaves the old file as it was."""
+def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, newline: str = "") -> None:
+    """Write ``text`` (or bytes) to ``path`` through a temporary file in the same folder and a
+    rename, so a reader never sees half a file and a failure leaves the old file as it was."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise UsageError(f"{target}: the folder {folder} does not exist")
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as stream:
-            stream.write(text)
+        data = text if isinstance(text, bytes) else text.replace("\n", newline or "\n").encode("utf-8")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         if target.exists():

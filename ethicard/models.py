@@ -7,16 +7,20 @@ checklist by :func:`card_model`, so each checklist item is a known, documented k
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     StrictBool,
     StringConstraints,
+    Tag,
     create_model,
     field_validator,
     model_validator,
@@ -28,6 +32,7 @@ Kind = Literal["model", "dataset", "method"]
 KINDS: tuple[str, ...] = ("model", "dataset", "method")
 Level = Literal["required", "recommended"]
 Source = Literal["paper", "companion", "derived"]
+RuleSource = Literal["paper", "companion", "derived", "standards"]
 Status = Literal["addressed", "partial", "not addressed", "not applicable"]
 STATUSES: tuple[str, ...] = ("addressed", "partial", "not addressed", "not applicable")
 GapKind = Literal["labelling", "refusal", "problem_formulation", "reporting", "model_space_only", "limits"]
@@ -64,6 +69,10 @@ class Item(_Strict):
     source: Source
     gaps: list[GapKind] = []
     crosswalk: list[CrossRef] = []
+    topic: str = Field(
+        "",
+        description="what the item asks, as the end of 'The card does not say ...', for plain-language gap reasons",
+    )
 
 
 class Section(_Strict):
@@ -82,16 +91,201 @@ class IntrinsicLimit(_Strict):
     item: Identifier
 
 
+# --- rules: cross-field checks declared as data ------------------------------------------
+#
+# A rule fires when its ``when`` condition holds (always, when absent) and its ``require``
+# condition does not.  Conditions are a tiny closed language, never evaluated as code:
+#   {all: [...]}  {any: [...]}  {not: ...}
+#   {field: about.uses, contains_any: [...]}   tests on a card field (present, equals, in,
+#                                               contains_any, some, each_has)
+#   {item: ethics_approval, status_in: [...]}  tests on one answer (status_in, mentions,
+#                                               has_evidence, repeats)
+#   {mentions: [...]}                          words anywhere in the card's text
+
+Scalar = StrictBool | str  # the loader yields text or true/false; text compares with numbers as a number
+AnswerState = Literal["addressed", "partial", "not addressed", "not applicable", "unanswered"]
+TextPlace = Literal["about", "answers", "evaluation"]
+DERIVED_FIELDS = ("evaluation.phases",)
+
+
+def card_field_type(path: str) -> Any:
+    """The annotation of a card field named ``about.<key>`` or ``evaluation.<key>``, or None."""
+    if path == "evaluation.phases":
+        return list[int]
+    block, _, key = path.partition(".")
+    model: Any = {"about": About, "evaluation": Evaluation}.get(block)
+    if model is None or key not in model.model_fields:
+        return None
+    return model.model_fields[key].annotation
+
+
+def card_fields() -> list[str]:
+    return [f"about.{key}" for key in About.model_fields] + [
+        *(f"evaluation.{key}" for key in Evaluation.model_fields),
+        *DERIVED_FIELDS,
+    ]
+
+
+def list_element_model(path: str) -> type[BaseModel] | None:
+    """For a card field that holds a list of records (e.g. evaluation.downstream), the record's model."""
+    annotation = card_field_type(path)
+    args = getattr(annotation, "__args__", ())
+    if getattr(annotation, "__origin__", None) is list and args and isinstance(args[0], type):
+        element = args[0]
+        return element if issubclass(element, BaseModel) else None
+    return None
+
+
+def _known_field(path: str) -> str:
+    if card_field_type(path) is None:
+        close = difflib.get_close_matches(path, card_fields(), n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else "known: " + ", ".join(card_fields())
+        raise ValueError(f"unknown card field '{path}'; {hint}")
+    return path
+
+
+FieldPath = Annotated[str, AfterValidator(_known_field)]
+
+
+class AllOf(_Strict):
+    """Holds when every condition in the list holds."""
+
+    all_: Annotated[list[Condition], Field(min_length=1, alias="all")]
+
+
+class AnyOf(_Strict):
+    """Holds when at least one condition in the list holds."""
+
+    any_: Annotated[list[Condition], Field(min_length=1, alias="any")]
+
+
+class NotOf(_Strict):
+    """Holds when the condition does not."""
+
+    not_: Condition = Field(alias="not")
+
+
+_FIELD_TESTS = ("present", "equals", "in_", "contains_any", "some", "each_has")
+
+
+class FieldCondition(_Strict):
+    """A test on one card field; give exactly one test."""
+
+    field: FieldPath
+    present: StrictBool | None = Field(None, description="the field is given (a list: not empty)")
+    equals: Scalar | None = None
+    in_: list[Scalar] | None = Field(None, alias="in", description="the field is one of these values")
+    contains_any: list[Scalar] | None = Field(None, description="a list field holds one of these values")
+    some: dict[Identifier, Scalar] | None = Field(None, description="a list of records has one with these values")
+    each_has: list[Identifier] | None = Field(None, description="every record of a list gives these keys")
+
+    @model_validator(mode="after")
+    def _one_known_test(self) -> FieldCondition:
+        given = [name for name in _FIELD_TESTS if name in self.model_fields_set]
+        if len(given) != 1:
+            raise ValueError("give exactly one test for a field: present, equals, in, contains_any, some or each_has")
+        if given[0] in ("some", "each_has"):
+            record = list_element_model(self.field)
+            if record is None:
+                raise ValueError(f"'{given[0]}' needs a field that holds a list of records; '{self.field}' does not")
+            keys = list(self.some or {}) + list(self.each_has or [])
+            unknown = [key for key in keys if key not in record.model_fields]
+            if unknown:
+                raise ValueError(
+                    f"'{self.field}' records have no key '{unknown[0]}'; known: " + ", ".join(record.model_fields)
+                )
+        return self
+
+
+_ITEM_TESTS = ("status_in", "mentions", "has_evidence", "repeats")
+
+
+class ItemCondition(_Strict):
+    """A test on the answer to one checklist item; every test given must hold."""
+
+    item: Identifier
+    status_in: list[AnswerState] | None = None
+    mentions: list[NonEmpty] | None = Field(None, description="the answer text contains one of these (any case)")
+    has_evidence: StrictBool | None = None
+    repeats: Identifier | None = Field(None, description="the answer repeats the answer to this other item")
+
+    @model_validator(mode="after")
+    def _some_test(self) -> ItemCondition:
+        if not any(name in self.model_fields_set for name in _ITEM_TESTS):
+            raise ValueError("give at least one test for an item: status_in, mentions, has_evidence or repeats")
+        return self
+
+
+class TextCondition(_Strict):
+    """Holds when the card's text contains one of the words (any case)."""
+
+    mentions: Annotated[list[NonEmpty], Field(min_length=1)]
+    within: Annotated[list[TextPlace], Field(min_length=1)] = ["about", "answers", "evaluation"]
+    except_items: list[Identifier] = Field([], description="answers not searched")
+
+
+def _condition_tag(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        return _TAGS.get(type(value))
+    if isinstance(value, dict):
+        for key in ("all", "any", "not", "field", "item", "mentions"):
+            if key in value:
+                return f"condition[{key}]"
+    return None
+
+
+# Tags contain '[' so that validate.py drops them from error locations.
+Condition = Annotated[
+    Annotated[AllOf, Tag("condition[all]")]
+    | Annotated[AnyOf, Tag("condition[any]")]
+    | Annotated[NotOf, Tag("condition[not]")]
+    | Annotated[FieldCondition, Tag("condition[field]")]
+    | Annotated[ItemCondition, Tag("condition[item]")]
+    | Annotated[TextCondition, Tag("condition[mentions]")],
+    Discriminator(
+        _condition_tag,
+        custom_error_type="condition_form",
+        custom_error_message="a condition is a mapping with one of the keys all, any, not, field, item or mentions",
+    ),
+]
+_TAGS: dict[type, str] = {
+    AllOf: "condition[all]",
+    AnyOf: "condition[any]",
+    NotOf: "condition[not]",
+    FieldCondition: "condition[field]",
+    ItemCondition: "condition[item]",
+    TextCondition: "condition[mentions]",
+}
+
+
+class Rule(_Strict):
+    """A cross-field check: when ``when`` holds, ``require`` must hold too, or the card shows a finding."""
+
+    id: Identifier
+    gap: GapKind | None = Field(None, description="the paper's gap kind this finding belongs to, if any")
+    source: RuleSource = Field(description="paper, companion, derived, or standards (brief/standards.md)")
+    message: NonEmpty = Field(description="what is wrong and what to do, for a reader without a technical background")
+    kinds: Annotated[list[Kind], Field(min_length=1)] = ["model", "dataset", "method"]
+    when: Condition | None = None
+    require: Condition
+
+
+for _model in (AllOf, AnyOf, NotOf, Rule):
+    _model.model_rebuild()
+
+
 class Checklist(_Strict):
-    """A versioned questionnaire: sections of items, each traced to its source."""
+    """A versioned questionnaire: sections of items, each traced to its source, and its rules."""
 
     id: Identifier
     version: SemVer
     title: NonEmpty
     description: str = ""
     reference: str = ""
+    extends: ChecklistRef | None = Field(None, description="set by ethicard when this checklist extends another")
     intrinsic_limits: list[IntrinsicLimit] = []
     sections: Annotated[list[Section], Field(min_length=1)]
+    rules: list[Rule] = []
 
     @model_validator(mode="after")
     def _ids_unique_and_linked(self) -> Checklist:
@@ -104,6 +298,10 @@ class Checklist(_Strict):
         for limit in self.intrinsic_limits:
             if limit.item not in seen:
                 raise ValueError(f"intrinsic limit '{limit.id}' names item '{limit.item}', which does not exist")
+        rule_ids = [rule.id for rule in self.rules]
+        for ident in rule_ids:
+            if rule_ids.count(ident) > 1:
+                raise ValueError(f"rule id '{ident}' is used twice; rule ids must be unique")
         return self
 
     def items(self) -> list[tuple[Section, Item]]:
@@ -114,6 +312,28 @@ class Checklist(_Strict):
             if item.id == item_id:
                 return item
         raise KeyError(item_id)
+
+
+class SectionExtension(_Strict):
+    """New items for a section of the base checklist, or a new section (which needs a title)."""
+
+    id: Identifier
+    title: NonEmpty | None = None
+    intro: str | None = None
+    items: Annotated[list[Item], Field(min_length=1)]
+
+
+class ChecklistExtension(_Strict):
+    """A checklist that adds to a bundled one: its own id and version, more items, more rules."""
+
+    extends: Identifier = Field(description="the bundled checklist this one adds to, e.g. misyn")
+    id: Identifier
+    version: SemVer
+    title: NonEmpty | None = None
+    description: str = ""
+    reference: str = ""
+    sections: list[SectionExtension] = []
+    rules: list[Rule] = []
 
 
 # --- the card -----------------------------------------------------------------------------
@@ -339,3 +559,6 @@ def card_model(checklist: Checklist) -> type[CardBase]:
     )
     _MODELS[cache_key] = model
     return model
+
+
+Checklist.model_rebuild()

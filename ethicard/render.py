@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from . import escape, resources, view
+from . import escape, pdf, resources, view
 from .assess import Report
 
 
@@ -23,6 +23,7 @@ class Format:
     extensions: tuple[str, ...]
     filters: dict[str, Callable[[Any], str]] = field(default_factory=dict)
     autoescape: bool = False
+    convert: Callable[[str], bytes] | None = None  # turns the rendered text into a binary document
     syntax: dict[str, str] = field(default_factory=dict)  # Jinja delimiters, where {{ }} and {% %} are text
     renderer: Callable[[Report], str] | None = None
 
@@ -50,6 +51,12 @@ def _hf(report: Report) -> str:
     return readme.merge("", render(report, "md"), readme.metadata(report))
 
 
+HTML_FILTERS: dict[str, Callable[[Any], str]] = {
+    "md": escape.html_markdown,
+    "linkify": escape.html_linkify,
+    "link": escape.html_link,
+}
+
 FORMATS: dict[str, Format] = {
     "md": Format(
         "md",
@@ -57,6 +64,8 @@ FORMATS: dict[str, Format] = {
         (".md", ".markdown"),
         {"md_inline": escape.md_inline, "md_block": escape.md_block, "md_link": escape.md_link},
     ),
+    "html": Format("html", "card.html.j2", (".html", ".htm"), HTML_FILTERS, autoescape=True),
+    "pdf": Format("pdf", "card.html.j2", (".pdf",), HTML_FILTERS, autoescape=True, convert=pdf.html_to_pdf),
     "tex": Format(
         "tex", "card.tex.j2", (".tex",), {"tex": escape.tex, "tex_inline": escape.tex_inline}, syntax=_LATEX_SYNTAX
     ),
@@ -91,6 +100,7 @@ def _environment(fmt: Format) -> jinja2.Environment:
 def render(report: Report, fmt: str | Format = "md", *, standalone: bool = False) -> str:
     """The card in one format; same report, byte-identical text, ending with one newline.
 
+    For a binary format (PDF) this is the text it is made from (HTML); see :func:`render_bytes`.
     ``standalone``: for LaTeX, a complete document instead of a fragment to ``\\input``."""
     chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
     if chosen.renderer is not None:
@@ -99,3 +109,10 @@ def render(report: Report, fmt: str | Format = "md", *, standalone: bool = False
         template = _environment(chosen).get_template(chosen.template)
         text = template.render(card=view.build(report), standalone=standalone)
     return text.rstrip("\n") + "\n"
+
+
+def render_bytes(report: Report, fmt: str | Format = "md") -> bytes:
+    """The card as the bytes of an output file: UTF-8 text, or a binary document such as a PDF."""
+    chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
+    text = render(report, chosen)
+    return chosen.convert(text) if chosen.convert is not None else text.encode("utf-8")

@@ -25,3 +25,8 @@ def checklist_text(checklist_id: str) -> str:
 
 def template_text(name: str) -> str:
     return _folder("ethicard.templates").joinpath(name).read_text(encoding="utf-8")
+
+
+def crosswalk_text(scheme: str) -> str:
+    """A bundled crosswalk file: another scheme's item ids with ethicard's own labels."""
+    return _folder("ethicard.checklists").joinpath("crosswalks", f"{scheme}.yaml").read_text(encoding="utf-8")

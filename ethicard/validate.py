@@ -44,7 +44,9 @@ def load_checklist(name_or_path: str = "misyn", *, max_bytes: int = loader.DEFAU
                 ]
             )
         document = loader.parse(resources.checklist_text(name_or_path), f"<bundled {name_or_path}.yaml>")
-    return validate_model(document, Checklist)
+    from .custom import checklist_from_document  # custom validates through this module
+
+    return checklist_from_document(document)
 
 
 def load_card(
@@ -94,6 +96,8 @@ def _check_version(document: loader.Document, checklist: Checklist) -> None:
         ident, version = ref.get("id"), ref.get("version")
     else:
         return
+    if isinstance(ident, str) and checklist.extends is not None and ident == checklist.extends.id:
+        checklist = checklist.model_copy(update={"id": ident, "version": checklist.extends.version})
     if ident != checklist.id and isinstance(ident, str):
         raise EthicardError(
             [
@@ -131,7 +135,7 @@ def _problem(document: loader.Document, model: type[BaseModel], error: Any) -> P
     path: Path_ = tuple(part for part in error["loc"] if not _is_union_tag(part))
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
     if kind == "extra_forbidden":
-        allowed = _keys_at(model, path[:-1])
+        allowed = _keys_at(model, tuple(error["loc"][:-1])) or _keys_at(model, path[:-1])
         key = str(path[-1])
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else "allowed keys: " + ", ".join(allowed)
@@ -157,7 +161,7 @@ def _problem(document: loader.Document, model: type[BaseModel], error: Any) -> P
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         what = "a whole number" if kind.startswith("int") else "a number"
         return document.problem(path, f"expected {what}, got {_describe(value)}")
-    if kind == "string_too_short":
+    if kind in ("string_too_short", "too_short"):
         return document.problem(path, "must not be empty")
     if kind == "string_pattern_mismatch":
         return document.problem(
@@ -197,16 +201,31 @@ def _keys_at(model: type[BaseModel], path: Path_) -> list[str]:
         if isinstance(part, int):
             args = get_args(current)
             current = args[0] if get_origin(current) is list and args else None
-        elif isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
-            current = current.model_fields[part].annotation
+        elif isinstance(current, type) and issubclass(current, BaseModel) and part in _fields(current):
+            current = _fields(current)[part].annotation
+        elif isinstance(part, str) and _is_union_tag(part):
+            current = _tagged_member(current, part)
         elif get_origin(current) is dict:
             current = get_args(current)[1]
         else:
             return []
     current = _unwrap(current)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
+        return list(_fields(current))
     return []
+
+
+def _fields(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's fields by the key a file uses: the alias where there is one (``in`` for ``in_``)."""
+    return {field.alias or name: field for name, field in model.model_fields.items()}
+
+
+def _tagged_member(annotation: Any, tag: str) -> Any:
+    """The member of a tagged union (e.g. a rule condition) that carries ``tag``; else unchanged."""
+    for member in get_args(annotation):
+        if get_origin(member) is typing.Annotated and any(getattr(m, "tag", None) == tag for m in member.__metadata__):
+            return get_args(member)[0]
+    return annotation
 
 
 def _unwrap(annotation: Any) -> Any:

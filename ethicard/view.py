@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from . import __version__
-from .assess import UNANSWERED, ItemResult, Report
+from .assess import GAP_KINDS, UNANSWERED, ItemResult, Report
 from .models import CARD_FORMAT_VERSION
+from .rules import Finding
 
 # The card reads as a story: why, how, how well, what it cannot do, how it is marked, who can object.
 CARD_ORDER = ("problem_formulation", "design", "evaluation", "limits", "technical_standards", "oversight")
@@ -64,6 +65,59 @@ def _evaluation_view(report: Report) -> dict[str, Any]:
     return rows
 
 
+def _finding_view(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "source": finding.source,
+        "message": finding.text,
+        "rule_message": finding.message,
+        "details": list(finding.details),
+        "severity": finding.severity,
+        "gap": finding.gap,
+        "gap_title": GAP_KINDS[finding.gap][0] if finding.gap else None,
+        "items": list(finding.items),
+    }
+
+
+def assessment(report: Report) -> dict[str, Any]:
+    """Completeness, the paper's six gaps and the rule findings: what every format shows about them."""
+    return {
+        "score": report.score,
+        "checklist": f"{report.checklist.id} {report.checklist.version}",
+        "gaps_found": len(report.gaps_found),
+        "gaps": [
+            {
+                "id": gap.kind,
+                "title": gap.title,
+                "explanation": gap.explanation,
+                "found": gap.found,
+                "reasons": list(gap.reasons),
+                "entries": [
+                    {
+                        "text": entry.text,
+                        "items": list(entry.items),
+                        "rule": entry.finding.rule if entry.finding else None,
+                        "source": entry.finding.source if entry.finding else None,
+                    }
+                    for entry in gap.entries
+                ],
+                "items": list(gap.items),
+                "findings": list(gap.findings),
+            }
+            for gap in report.gaps
+        ],
+        "findings": [_finding_view(finding) for finding in report.findings],
+        "other_findings": [_finding_view(finding) for finding in report.findings if not finding.gap],
+        "notes": [
+            {"item": result.item.id, "note": note} for result in report.items if result.applies for note in result.notes
+        ],
+        "sections": [
+            {"id": section.section.id, "title": section.section.title, "score": section.score}
+            for section in report.sections
+        ],
+    }
+
+
 def build(report: Report) -> dict[str, Any]:
     """Everything an output template may show, in display order."""
     checklist, card = report.checklist, report.card
@@ -111,19 +165,6 @@ def build(report: Report) -> dict[str, Any]:
         "sections": sections,
         "intrinsic_limits": limits,
         "evaluation": _evaluation_view(report),
-        "assessment": {
-            "score": report.score,
-            "gaps": [
-                {
-                    "id": gap.kind,
-                    "title": gap.title,
-                    "explanation": gap.explanation,
-                    "found": gap.found,
-                    "reasons": list(gap.reasons),
-                }
-                for gap in report.gaps
-            ],
-            "findings": [],
-        },
+        "assessment": assessment(report),
         "status_labels": STATUS_LABELS,
     }

@@ -38,15 +38,19 @@ def ethicard(tmp_path: Path):  # type: ignore[no-untyped-def]
     """Run the installed ``ethicard`` command in a scratch folder: ``ethicard("check", path)``."""
     command = _ethicard_command()
 
-    def run(*args: str | Path, cwd: Path | None = None, input: str | None = None) -> Result:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ETHICARD_")}
+    def run(
+        *args: str | Path, cwd: Path | None = None, input: str | None = None, env: dict[str, str] | None = None
+    ) -> Result:
+        """``env`` entries are set on top of the environment, which never passes ``ETHICARD_*`` on."""
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("ETHICARD_")}
+        environment.update(env or {})
         done = subprocess.run(
             [*command, *map(str, args)],
             cwd=cwd or tmp_path,
             capture_output=True,
             text=True,
             input=input,
-            env=env,
+            env=environment,
             timeout=120,
         )
         return Result(done.returncode, done.stdout, done.stderr)

@@ -87,7 +87,7 @@ MATH = {
 }
 MATH = set(" ".join(MATH).split())
 NAMED = {"pounds", "S", "P", "guillemotleft", "guillemotright", "guilsinglleft", "guilsinglright"}
-NAMED |= {"quotesinglbase", "quotedblbase"}
+NAMED |= {"quotesinglbase", "quotedblbase", "allowbreak"}
 DANGEROUS = {"input", "include", "write", "immediate", "openout", "catcode", "def", "csname", "end", "special"}
 EXAMPLES = {"tex": 0}
 

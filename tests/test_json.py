@@ -23,12 +23,13 @@ def test_example_card_matches_its_committed_json(ethicard, golden, tmp_path: Pat
 
 def test_document_shape_and_versions(ethicard) -> None:
     import ethicard as package
+    from ethicard import load_checklist
 
     document = json.loads(ethicard("render", DATA / "minimal.yaml", "-f", "json").out)
     assert list(document) == ["format", "format_version", "ethicard_version", "checklist", "card", "assessment"]
     assert (document["format"], document["format_version"]) == ("ethicard-card", 1)
     assert document["ethicard_version"] == package.__version__
-    assert document["checklist"] == {"id": "misyn", "version": "1.0.0"}
+    assert document["checklist"] == {"id": "misyn", "version": load_checklist("misyn").version}
     assessment = document["assessment"]
     assert list(assessment) == ["score", "counts", "sections", "gaps", "findings"]
     assert [gap["id"] for gap in assessment["gaps"]] == [
@@ -39,7 +40,9 @@ def test_document_shape_and_versions(ethicard) -> None:
         "model_space_only",
         "limits",
     ]
-    assert assessment["findings"] == []
+    assert assessment["findings"], "the minimal card gives no contact: a rule finds it"
+    for finding in assessment["findings"]:
+        assert {"rule", "source", "message"} <= set(finding)
     for section in assessment["sections"]:
         assert list(section) == ["id", "title", "score", "items"]
         for item in section["items"]:
@@ -55,6 +58,8 @@ def test_json_agrees_with_check_and_with_the_markdown_card(ethicard) -> None:
         checked = json.loads(ethicard("check", card, "--format", "json").out)["files"][0]
         assert document["assessment"]["score"] == checked["score"]
         assert document["assessment"]["counts"] == checked["counts"]
+        assert document["assessment"]["gaps"] == checked["gaps"]
+        assert document["assessment"]["findings"] == checked["findings"]
         md = ethicard("render", card, "-f", "md").out
         shown = dict(re.findall(r"^`([a-z0-9_]+)` · \*\*([A-Za-z ]+)\*\*", md, re.M))
         statuses = {i["id"]: i["status"] for s in document["assessment"]["sections"] for i in s["items"]}

@@ -25,4 +25,8 @@ def test_wheel_installs_and_renders_from_anywhere(tmp_path: Path) -> None:
     run(bin_dir / "ethicard", "render", EXAMPLE, "-o", "card.md", cwd=outside)
     assert (outside / "card.md").read_text(encoding="utf-8") == EXAMPLE.with_name("card.md").read_text(encoding="utf-8")
     module = run(bin_dir / "python", "-m", "ethicard", "check", EXAMPLE, cwd=outside)
-    assert "valid (misyn 1.0.0)" in module.stdout
+    assert "valid (misyn " in module.stdout
+    crosswalk = run(bin_dir / "ethicard", "crosswalk", EXAMPLE, "--to", "neurips", cwd=outside)  # packaged data
+    assert "remaining (of 16)" in crosswalk.stdout
+    run(bin_dir / "ethicard", "render", EXAMPLE, "-o", "card.tex", cwd=outside)  # the two LaTeX templates
+    assert (outside / "card.tex").read_bytes() == EXAMPLE.with_name("card.tex").read_bytes()

@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,10 @@ YAML_CASES = ("duplicate_key", "syntax_error")
 
 
 def _validator() -> str:
-    found = shutil.which("check-jsonschema")
+    """check-jsonschema from the test extra: beside this Python (a virtual environment's bin/,
+    which need not be on PATH), else on PATH."""
+    beside = Path(sys.executable).parent / "check-jsonschema"
+    found = str(beside) if beside.exists() else shutil.which("check-jsonschema")
     assert found, "check-jsonschema is in the test extra; pip install '.[test]'"
     return found
 
@@ -93,11 +97,14 @@ def _ethicard_paths(ethicard, card: Path) -> tuple[int, set[str]]:
 
 
 def test_schema_is_draft_2020_12_with_id_and_title(ethicard, tmp_path: Path) -> None:
+    from ethicard import load_checklist
+
     schema = _schema(ethicard, tmp_path)
     data = json.loads(schema.read_text(encoding="utf-8"))
     assert data["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert data["$id"] == "urn:ethicard:card-schema:misyn:1.0.0"
-    assert data["title"] == "MISyn disclosure card answering misyn 1.0.0"
+    version = load_checklist("misyn").version
+    assert data["$id"] == f"urn:ethicard:card-schema:misyn:{version}"
+    assert data["title"] == f"MISyn disclosure card answering misyn {version}"
     done = subprocess.run([_validator(), "--check-metaschema", str(schema)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
 

@@ -1,0 +1,143 @@
+"""Crosswalks: which items of another reporting scheme (CLAIM 2024, MI-CLAIM-GEN, the NeurIPS paper
+checklist, a Hugging Face model card) a card's answers already cover, and which remain.
+
+The same work often goes to a venue that demands its own checklist.  Each scheme is listed in
+``checklists/crosswalks/<scheme>.yaml`` by item id with ethicard's own short labels (never the
+scheme's wording); which checklist items answer a scheme item comes from the items' ``crosswalk``
+references, plus card fields the scheme file names (e.g. ``about.license``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints
+
+from . import loader, resources
+from .assess import Report
+from .models import FieldPath, NonEmpty, _Strict
+from .rules import field_value, given
+from .validate import validate_model
+
+SCHEMES: tuple[str, ...] = ("claim2024", "mi-claim-gen", "neurips", "hf-modelcard")
+COVERING = ("addressed", "partial")
+COVERED, PARTLY, REMAINING = "covered", "partly covered", "remaining"
+STATES = (COVERED, PARTLY, REMAINING)
+
+
+class SchemeItem(_Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+$")]
+    label: Annotated[str, StringConstraints(min_length=1, max_length=80)] = Field(
+        description="ethicard's own short label, never the scheme's wording"
+    )
+    fields: list[FieldPath] = Field([], description="card fields that also answer the item")
+
+
+class Scheme(_Strict):
+    scheme: Literal["claim2024", "mi-claim-gen", "neurips", "hf-modelcard"]
+    title: NonEmpty
+    reference: NonEmpty
+    note: NonEmpty
+    items: Annotated[list[SchemeItem], Field(min_length=1)]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One item of the other scheme, and what in the card answers it."""
+
+    id: str
+    label: str
+    state: str
+    items: tuple[tuple[str, str], ...]  # (checklist item, its status)
+    fields: tuple[tuple[str, bool], ...]  # (card field, given)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    scheme: Scheme
+    checklist: str
+    rows: tuple[Row, ...]
+
+    def counts(self) -> dict[str, int]:
+        return {state: sum(1 for row in self.rows if row.state == state) for state in STATES}
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "scheme": self.scheme.scheme,
+            "title": self.scheme.title,
+            "reference": self.scheme.reference,
+            "note": self.scheme.note,
+            "checklist": self.checklist,
+            "counts": self.counts(),
+            "items": [
+                {
+                    "id": row.id,
+                    "label": row.label,
+                    "state": row.state,
+                    "by": [{"item": item, "status": status} for item, status in row.items]
+                    + [{"field": name, "given": is_given} for name, is_given in row.fields],
+                    "note": row.note,
+                }
+                for row in self.rows
+            ],
+        }
+
+
+def load_scheme(scheme: str) -> Scheme:
+    """A bundled crosswalk file, validated."""
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown scheme '{scheme}'; known: {', '.join(SCHEMES)}")
+    document = loader.parse(resources.crosswalk_text(scheme), f"<bundled crosswalks/{scheme}.yaml>")
+    return validate_model(document, Scheme)
+
+
+def crosswalk(report: Report, scheme: str) -> Table:
+    """For each item of ``scheme``: covered, partly covered or remaining, and by what."""
+    loaded = load_scheme(scheme)
+    kind = report.card.about.kind
+    mapped: dict[str, list[tuple[str, str, bool]]] = {}  # scheme id -> (item, status, applies)
+    for result in report.items:
+        for ref in result.item.crosswalk:
+            ref_scheme, _, ref_id = ref.partition(":")
+            if ref_scheme == scheme:
+                mapped.setdefault(ref_id, []).append((result.item.id, result.status, result.applies))
+    listed = [(item.id, item.label, item.fields) for item in loaded.items]
+    known = {item.id for item in loaded.items}
+    listed += [(ref_id, "(not in ethicard's list for this scheme)", []) for ref_id in mapped if ref_id not in known]
+    rows = []
+    for ident, label, fields in listed:
+        items = tuple((item, status) for item, status, applies in mapped.get(ident, []) if applies)
+        field_states = tuple((name, given(field_value(report.card, name))) for name in fields)
+        sources = [status in COVERING for _, status in items] + [is_given for _, is_given in field_states]
+        note = ""
+        if not sources:
+            asked_elsewhere = bool(mapped.get(ident))
+            note = f"not asked of a {kind}" if asked_elsewhere else f"no {report.checklist.id} item asks for it"
+        state = COVERED if sources and all(sources) else PARTLY if any(sources) else REMAINING
+        rows.append(Row(ident, label, state, items, field_states, note))
+    return Table(loaded, f"{report.checklist.id} {report.checklist.version}", tuple(rows))
+
+
+def text(file: str, table: Table) -> list[str]:
+    """The crosswalk as lines for people, grouped covered / partly covered / remaining."""
+    counts = table.counts()
+    lines = [
+        f"{file}: crosswalk to {table.scheme.title} (checklist {table.checklist})",
+        " ".join(table.scheme.note.split()),
+        ", ".join(f"{counts[state]} {state}" for state in STATES) + f" (of {len(table.rows)})",
+    ]
+    id_width = max(len(row.id) for row in table.rows)
+    label_width = max(len(row.label) for row in table.rows)
+    for state in STATES:
+        rows = [row for row in table.rows if row.state == state]
+        if not rows:
+            continue
+        lines += ["", f"{state}:"]
+        for row in rows:
+            by = [f"{item} ({status})" for item, status in row.items]
+            by += [f"{name} ({'given' if is_given else 'not given'})" for name, is_given in row.fields]
+            what = ", ".join(by) if by else row.note
+            lines.append(f"  {row.id:<{id_width}}  {row.label:<{label_width}}  {what}".rstrip())
+    return lines

@@ -1,0 +1,106 @@
+"""PDF output: the HTML card printed by headless Chromium.
+
+Chromium is a system tool, not a Python dependency: Debian's ``chromium`` package, or any binary
+named by ``ETHICARD_CHROMIUM``.  It runs with a fresh profile in a temporary folder, without
+network services, and the HTML it prints fetches nothing (its Content-Security-Policy forbids it).
+PDF files are not byte-identical across runs: Chromium stamps each with its creation date.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .errors import UsageError
+
+ENV_VARIABLE = "ETHICARD_CHROMIUM"
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+TIMEOUT_SECONDS = 120.0
+MISSING = f"PDF output needs Chromium: install Debian's 'chromium' package or set {ENV_VARIABLE}"
+
+
+class PdfError(UsageError):
+    """Chromium is missing, or failed to print the card."""
+
+
+def find_chromium() -> str:
+    """The Chromium binary: ``$ETHICARD_CHROMIUM`` when set, else the first candidate on ``PATH``."""
+    chosen = os.environ.get(ENV_VARIABLE, "").strip()
+    if chosen:
+        found = shutil.which(chosen)
+        if found is None:
+            raise PdfError(f"{MISSING} ({ENV_VARIABLE}={chosen} is not an executable program)")
+        return found
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found is not None:
+            return found
+    raise PdfError(MISSING)
+
+
+def chromium_command(binary: str, profile: Path, html: Path, pdf: Path) -> list[str]:
+    """Headless Chromium printing ``html`` to ``pdf``, with no sandbox (it runs as root in
+    containers), no GPU, and none of the background services that would reach the network."""
+    return [
+        binary,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-default-apps",
+        "--disable-extensions",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--mute-audio",
+        f"--user-data-dir={profile}",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+        html.as_uri(),
+    ]
+
+
+def html_to_pdf(html: str, *, timeout: float = TIMEOUT_SECONDS) -> bytes:
+    """Print an HTML page to PDF with headless Chromium and return the PDF's bytes."""
+    binary = find_chromium()
+    with tempfile.TemporaryDirectory(prefix="ethicard-pdf-") as folder:
+        work = Path(folder)
+        page, output, profile = work / "card.html", work / "card.pdf", work / "profile"
+        page.write_text(html, encoding="utf-8", newline="")
+        profile.mkdir()
+        environment = {**os.environ, "HOME": str(work)}
+        try:
+            process = subprocess.Popen(
+                chromium_command(binary, profile, page, output),
+                cwd=work,
+                env=environment,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                errors="replace",
+                start_new_session=True,  # its own process group, so a timeout ends all its helpers
+            )
+        except OSError as exc:
+            raise PdfError(f"Chromium ({binary}) could not be started: {exc.strerror or exc}") from exc
+        try:
+            _, errors = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise PdfError(f"Chromium ({binary}) did not print the PDF within {timeout:g} seconds") from exc
+        data = output.read_bytes() if output.is_file() else b""
+        if process.returncode != 0 or not data.startswith(b"%PDF"):
+            detail = " ".join(errors.strip().splitlines()[-3:])[-500:]
+            raise PdfError(
+                f"Chromium ({binary}) failed to print the PDF (exit code {process.returncode})"
+                + (f": {detail}" if detail else "")
+            )
+        return data

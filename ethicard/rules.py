@@ -1,0 +1,294 @@
+"""Evaluates a checklist's rules on a card: cross-field checks declared as data, never run as code.
+
+A rule fires when its ``when`` condition holds and its ``require`` condition does not.  Each
+condition explains its outcome in a few words (``ethics_approval: unanswered``), and those
+words become the details of the finding, so a reader sees which answer or field is at fault.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from .models import (
+    AllOf,
+    AnyOf,
+    CardBase,
+    Condition,
+    FieldCondition,
+    ItemCondition,
+    NotOf,
+    Rule,
+    TextCondition,
+)
+
+UNANSWERED = "unanswered"
+Note = tuple[str | None, str]  # (the item it is about, if any; the words)
+_MIN_REPEAT_WORDS = 5
+_SIMILAR = 0.85
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule that the card does not meet, with the answers or fields that make it fire."""
+
+    rule: str
+    gap: str | None
+    source: str
+    message: str
+    items: tuple[str, ...]  # the checklist items whose answers make the rule fire
+    details: tuple[str, ...]
+
+    @property
+    def severity(self) -> str:
+        """``gap`` when the finding belongs to one of the paper's six gap kinds, else ``warning``."""
+        return "gap" if self.gap else "warning"
+
+    @property
+    def text(self) -> str:
+        """The message with its details, as one plain sentence."""
+        if not self.details:
+            return self.message
+        base = self.message.rstrip()
+        stop = "." if base.endswith(".") else ""
+        return f"{base.removesuffix('.')} ({'; '.join(self.details)}){stop}"
+
+
+@dataclass(frozen=True)
+class _Context:
+    card: CardBase
+    statuses: Mapping[str, str]
+
+
+def evaluate(rules: list[Rule], card: CardBase, statuses: Mapping[str, str]) -> tuple[Finding, ...]:
+    """The findings of every rule that applies to the card's kind and is not met.
+
+    ``statuses`` maps each checklist item id to its status, ``unanswered`` included.
+    """
+    context = _Context(card, statuses)
+    findings = []
+    for rule in rules:
+        if card.about.kind not in rule.kinds:
+            continue
+        if rule.when is not None and not _holds(rule.when, context)[0]:
+            continue
+        met, notes = _holds(rule.require, context)
+        if not met:
+            items = tuple(dict.fromkeys(item for item, _ in notes if item))
+            details = tuple(dict.fromkeys(text for _, text in notes))
+            findings.append(Finding(rule.id, rule.gap, rule.source, rule.message.strip(), items, details))
+    return tuple(findings)
+
+
+def field_value(card: CardBase, path: str) -> Any:
+    """The value of a card field named as in rules: ``about.uses``, ``evaluation.phases`` ..."""
+    if path == "evaluation.phases":
+        return card.evaluation.phases()
+    block, _, key = path.partition(".")
+    return getattr(getattr(card, block), key)
+
+
+def given(value: Any) -> bool:
+    """Whether a field is filled in: not missing, not empty text, not an empty list or mapping."""
+    return value is not None and value != "" and value != [] and value != {}
+
+
+def _holds(condition: Condition, context: _Context) -> tuple[bool, list[Note]]:
+    """Whether the condition holds, and notes that explain the outcome."""
+    if isinstance(condition, AllOf):
+        results = [_holds(part, context) for part in condition.all_]
+        met = all(ok for ok, _ in results)  # explained by all parts when met, else by the failing ones
+        return met, [note for ok, notes in results for note in notes if met or not ok]
+    if isinstance(condition, AnyOf):
+        results = [_holds(part, context) for part in condition.any_]
+        met = any(ok for ok, _ in results)  # explained by the parts that hold, else by all
+        return met, [note for ok, notes in results for note in notes if ok or not met]
+    if isinstance(condition, NotOf):
+        met, notes = _holds(condition.not_, context)
+        return not met, notes
+    if isinstance(condition, FieldCondition):
+        return _field(condition, field_value(context.card, condition.field))
+    if isinstance(condition, ItemCondition):
+        return _item(condition, context)
+    return _text(condition, context)
+
+
+# --- field tests -------------------------------------------------------------------------
+
+
+def _same(value: Any, expected: bool | str) -> bool:
+    """Equality as a person reads YAML: booleans are booleans, a number equals the same number
+    written as text (``3`` and ``3.0``), and other text compares ignoring case."""
+    if isinstance(expected, bool) or isinstance(value, bool):
+        return value is expected
+    if isinstance(value, int | float):
+        try:
+            return float(expected) == float(value)
+        except ValueError:
+            return False
+    return value is not None and str(value).casefold() == expected.casefold()
+
+
+def _show(value: Any) -> str:
+    if not given(value):
+        return "not given"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(_show(part) for part in value)
+    if isinstance(value, BaseModel):
+        return _label(value) or "an entry"
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _label(record: Any) -> str:
+    for key in ("metric", "method", "task", "attribute", "name", "claim"):
+        value = getattr(record, key, None)
+        if isinstance(value, str) and value:
+            return value if len(value) <= 40 else value[:37] + "..."
+    return ""
+
+
+def _field(test: FieldCondition, value: Any) -> tuple[bool, list[Note]]:
+    met, notes = _field_test(test, value)
+    return met, [(None, note) for note in notes]
+
+
+def _field_test(test: FieldCondition, value: Any) -> tuple[bool, list[str]]:
+    path = test.field
+    if "present" in test.model_fields_set:
+        met = given(value) == test.present
+        return met, [f"{path}: {'given' if given(value) else 'not given'}"]
+    if "equals" in test.model_fields_set:
+        return test.equals is not None and _same(value, test.equals), [f"{path}: {_show(value)}"]
+    if "in_" in test.model_fields_set:
+        return any(_same(value, choice) for choice in test.in_ or []), [f"{path}: {_show(value)}"]
+    if "contains_any" in test.model_fields_set:
+        wanted = test.contains_any or []
+        if isinstance(value, str):
+            met = any(isinstance(w, str) and w.casefold() in value.casefold() for w in wanted)
+        else:
+            met = any(_same(part, w) for part in value or [] for w in wanted)
+        return met, [f"{path}: {_show(value)}"]
+    records = list(value or [])
+    if "some" in test.model_fields_set:
+        wanted_values = test.some or {}
+        matching = [
+            i for i, record in enumerate(records) if all(_same(getattr(record, k), v) for k, v in wanted_values.items())
+        ]
+        wanted_text = ", ".join(f"{k}: {_show(v)}" for k, v in wanted_values.items())
+        if matching:
+            return True, [f"{path}[{matching[0]}] has {wanted_text}"]
+        return False, [f"{path}: no entry with {wanted_text}"]
+    keys = test.each_has or []
+    notes = []
+    for i, record in enumerate(records):
+        missing = [key for key in keys if not given(getattr(record, key))]
+        if missing:
+            label = _label(record)
+            notes.append(f"{path}[{i}]{f' ({label})' if label else ''} lacks {', '.join(missing)}")
+    if notes:
+        return False, notes
+    return True, [f"{path}: every entry gives {', '.join(keys)}"]
+
+
+# --- item and text tests ------------------------------------------------------------------
+
+
+def _answer_text(context: _Context, item_id: str) -> str:
+    answer = context.card.answer(item_id)
+    return answer.answer if answer is not None else ""
+
+
+def _find(text: str, words: list[str]) -> str | None:
+    """The first of ``words`` found in ``text`` (any case), widened to whole words as written."""
+    for word in words:
+        match = re.search(r"\w*" + re.escape(word.strip()) + r"\w*", text, re.IGNORECASE)
+        if match:
+            return match.group(0)
+    return None
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def repeats(text: str, other: str) -> bool:
+    """Whether ``text`` repeats ``other``: the same words, nearly the same, or a passage of it."""
+    mine, theirs = _tokens(text), _tokens(other)
+    if not mine or not theirs:
+        return False
+    if mine == theirs:
+        return True
+    if len(mine) >= _MIN_REPEAT_WORDS and f" {' '.join(mine)} " in f" {' '.join(theirs)} ":
+        return True
+    return difflib.SequenceMatcher(None, mine, theirs, autojunk=False).ratio() >= _SIMILAR
+
+
+def _item(test: ItemCondition, context: _Context) -> tuple[bool, list[Note]]:
+    item = test.item
+    results: list[tuple[bool, str]] = []
+    if test.status_in is not None:
+        status = context.statuses.get(item, UNANSWERED)
+        results.append((status in test.status_in, f"{item}: {status}"))
+    if test.mentions is not None:
+        found = _find(_answer_text(context, item), test.mentions)
+        note = (
+            f"{item} says '{found}'"
+            if found
+            else f"{item} does not mention " + " or ".join(f"'{word}'" for word in test.mentions)
+        )
+        results.append((found is not None, note))
+    if test.has_evidence is not None:
+        answer = context.card.answer(item)
+        has = answer is not None and bool(answer.evidence)
+        results.append((has == test.has_evidence, f"{item}: {'evidence given' if has else 'no evidence'}"))
+    if test.repeats is not None:
+        same = repeats(_answer_text(context, item), _answer_text(context, test.repeats))
+        results.append((same, f"{item} {'repeats' if same else 'does not repeat'} {test.repeats}"))
+    met = all(ok for ok, _ in results)
+    if not met and test.status_in is not None and not results[0][0]:
+        return False, [(item, results[0][1])]  # an unanswered item fails every other test too; say it once
+    return met, [(item, note) for ok, note in results if met or not ok]
+
+
+def _texts(test: TextCondition, context: _Context) -> Iterator[tuple[str, str]]:
+    """(where, text) for each piece of free text the test searches."""
+    card = context.card
+    if "about" in test.within:
+        yield from _strings(card.about.model_dump(mode="json"), "about")
+    if "answers" in test.within:
+        answers: BaseModel = getattr(card, "answers")  # noqa: B009 - added per checklist by card_model
+        for section in type(answers).model_fields:
+            block = getattr(answers, section)
+            for item_id in type(block).model_fields:
+                answer = getattr(block, item_id)
+                if answer is not None and item_id not in test.except_items:
+                    yield item_id, answer.answer
+    if "evaluation" in test.within:
+        yield from _strings(card.evaluation.model_dump(mode="json"), "evaluation")
+
+
+def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, part in value.items():
+            yield from _strings(part, f"{where}.{key}")
+    elif isinstance(value, list):
+        for i, part in enumerate(value):
+            yield from _strings(part, f"{where}[{i}]")
+
+
+def _text(test: TextCondition, context: _Context) -> tuple[bool, list[Note]]:
+    for where, text in _texts(test, context):
+        found = _find(text, test.mentions)
+        if found:
+            return True, [(None, f"'{found}' in {where}")]
+    return False, [(None, "the card never says " + " or ".join(f"'{word}'" for word in test.mentions))]

@@ -1,0 +1,101 @@
+"""Cards built in code for the assessment tests: a complete card that shows none of the paper's
+six gaps, and small changes that make one gap or one rule appear."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# Answers that read like real ones where a rule looks at the words.
+_TEXTS = {
+    "evaluation_scope_declaration": "We evaluated with distribution metrics, a downstream task and a reader study.",
+    "design_limitations": "Only 2D slices at 256x256 pixels from one site; a single downstream architecture.",
+    "intrinsic_limit_grounding": "A synthetic image records no patient's anatomy, so it is no evidence of disease.",
+    "intrinsic_limit_representation": "Rare presentations such as small lesions are lost or distorted by the model.",
+    "intrinsic_limit_distribution_shift": "Synthetic images shift texture and lesion sizes away from medical images.",
+}
+
+
+def checklist_items(kind: str = "model") -> list[tuple[str, str]]:
+    """(section id, item id) of every misyn item asked of ``kind``."""
+    from ethicard import load_checklist
+
+    return [(section.id, item.id) for section, item in load_checklist("misyn").items() if kind in item.kinds]
+
+
+def full_card(kind: str = "model") -> dict[str, Any]:
+    """A card that answers every item, with evidence, and shows none of the six gaps."""
+    answers: dict[str, dict[str, Any]] = {}
+    for section, item in checklist_items(kind):
+        answers.setdefault(section, {})[item] = {
+            "status": "addressed",
+            "answer": _TEXTS.get(item, f"Our answer about {item.replace('_', ' ')}."),
+            "evidence": ["Paper, Section 2"],
+        }
+    return {
+        "checklist": {"id": "misyn", "version": "1.0.0"},
+        "about": {"kind": kind, "name": "Test MISyn", "uses": ["research"], "release": "none"},
+        "answers": answers,
+    }
+
+
+def answer(card: dict[str, Any], item: str, **fields: Any) -> dict[str, Any]:
+    """A copy of ``card`` whose answer to ``item`` has ``fields`` changed (None removes a field)."""
+    changed = copy.deepcopy(card)
+    for section in changed["answers"].values():
+        if item in section:
+            for key, value in fields.items():
+                if value is None:
+                    section[item].pop(key, None)
+                else:
+                    section[item][key] = value
+            return changed
+    raise KeyError(item)
+
+
+def drop(card: dict[str, Any], item: str) -> dict[str, Any]:
+    """A copy of ``card`` without an answer to ``item``."""
+    changed = copy.deepcopy(card)
+    for section in changed["answers"].values():
+        section.pop(item, None)
+    return changed
+
+
+def with_about(card: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    changed = copy.deepcopy(card)
+    changed["about"].update(fields)
+    return changed
+
+
+def with_evaluation(card: dict[str, Any], **blocks: Any) -> dict[str, Any]:
+    changed = copy.deepcopy(card)
+    changed.setdefault("evaluation", {}).update(blocks)
+    return changed
+
+
+def write(folder: Path, card: dict[str, Any], name: str = "card.yaml") -> Path:
+    path = folder / name
+    path.write_text(yaml.safe_dump(card, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def report(folder: Path, card: dict[str, Any], checklist: str | None = None):  # type: ignore[no-untyped-def]
+    """The assessment of ``card`` through the public Python API."""
+    from ethicard import load_card, load_checklist
+    from ethicard.assess import assess  # 'from ethicard import assess' can yield the module: see the report
+
+    loaded, used = load_card(write(folder, card), load_checklist(checklist) if checklist else None)
+    return assess(loaded, used)
+
+
+def gaps_shown(folder: Path, card: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Gap kind -> reasons, for the gaps the card shows."""
+    return {gap.kind: gap.reasons for gap in report(folder, card).gaps if gap.found}
+
+
+def fired(folder: Path, card: dict[str, Any]) -> set[str]:
+    """Ids of the rules the card does not meet."""
+    return {finding.rule for finding in report(folder, card).findings}

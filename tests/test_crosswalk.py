@@ -1,0 +1,81 @@
+"""`ethicard crosswalk`: which items of CLAIM 2024, MI-CLAIM-GEN, NeurIPS or a Hugging Face model
+card a card's answers cover; golden files for the example card."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from cards import drop, full_card, write
+from conftest import DATA, EXAMPLE, ROOT
+
+SCHEMES = ["claim2024", "mi-claim-gen", "neurips", "hf-modelcard"]
+GOLDEN = DATA / "crosswalk"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_example_card_crosswalk_matches_golden(ethicard, golden, tmp_path: Path, scheme: str) -> None:
+    shutil.copy(EXAMPLE, tmp_path / "card.yaml")
+    result = ethicard("crosswalk", "card.yaml", "--to", scheme)
+    assert result.code == 0, result.err
+    golden(result.out, GOLDEN / f"cxr-ldm.{scheme}.txt")
+
+
+def test_minimal_card_crosswalk_json_matches_golden(ethicard, golden, tmp_path: Path) -> None:
+    shutil.copy(DATA / "minimal.yaml", tmp_path / "card.yaml")
+    result = ethicard("crosswalk", "card.yaml", "--to", "claim2024", "--format", "json")
+    assert result.code == 0, result.err
+    golden(result.out, GOLDEN / "minimal.claim2024.json")
+    data = json.loads(result.out)
+    assert data["counts"] == {"covered": 0, "partly covered": 0, "remaining": 13}  # minimal answers no CLAIM item
+    assert {item["state"] for item in data["items"]} == {"remaining"}
+
+
+def test_every_crosswalk_reference_of_misyn_is_listed_in_its_scheme() -> None:
+    from ethicard import load_checklist
+
+    listed = {}
+    for scheme in SCHEMES:
+        data = yaml.safe_load((ROOT / "checklists" / "crosswalks" / f"{scheme}.yaml").read_text(encoding="utf-8"))
+        assert data["scheme"] == scheme
+        listed[scheme] = {str(item["id"]) for item in data["items"]}
+    for _, item in load_checklist("misyn").items():
+        for ref in item.crosswalk:
+            scheme, _, ident = ref.partition(":")
+            assert ident in listed[scheme], f"{item.id}: {ref}"
+
+
+def test_command_line_offers_exactly_the_bundled_schemes(ethicard) -> None:
+    from ethicard import cli, crosswalk
+
+    files = sorted(p.stem for p in (ROOT / "checklists" / "crosswalks").glob("*.yaml"))
+    assert sorted(cli.CROSSWALK_SCHEMES) == sorted(crosswalk.SCHEMES) == files
+    result = ethicard("crosswalk", EXAMPLE, "--to", "tripod")
+    assert result.code == 2
+
+
+def _row(ethicard, tmp_path: Path, card: dict, ident: str) -> dict:  # type: ignore[type-arg]
+    write(tmp_path, card)
+    result = ethicard("crosswalk", "card.yaml", "--to", "claim2024", "--format", "json")
+    assert result.code == 0, result.err
+    return next(item for item in json.loads(result.out)["items"] if item["id"] == ident)
+
+
+def test_scheme_item_covered_only_when_every_mapped_answer_covers_it(ethicard, tmp_path: Path) -> None:
+    assert _row(ethicard, tmp_path, full_card(), "36")["state"] == "covered"
+    partly = _row(ethicard, tmp_path, drop(full_card(), "subgroup_analysis"), "36")
+    assert partly["state"] == "partly covered"
+    assert partly["by"] == [
+        {"item": "training_data_representativeness", "status": "addressed"},
+        {"item": "subgroup_analysis", "status": "unanswered"},
+    ]
+    both = drop(drop(full_card(), "subgroup_analysis"), "training_data_representativeness")
+    assert _row(ethicard, tmp_path, both, "36")["state"] == "remaining"
+
+
+def test_scheme_item_no_checklist_item_asks_for_stays_remaining(ethicard, tmp_path: Path) -> None:
+    row = _row(ethicard, tmp_path, full_card(), "9")
+    assert (row["state"], row["by"], row["note"]) == ("remaining", [], "no misyn item asks for it")
