@@ -54,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     render.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
     render.add_argument("--template", metavar="FILE", help="your own Jinja template, run in a sandbox")
+    render.add_argument("--standalone", action="store_true", help="LaTeX: a complete document, not a fragment")
+    render.add_argument("--into", metavar="README", help="write the card between ethicard markers in this README")
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the card YAML, for editors")
+    schema.add_argument("--checklist", default="misyn", help="bundled checklist id or checklist file")
 
     badge = commands.add_parser("badge", help="write an SVG badge with a card's completeness, for READMEs")
     badge.add_argument("file", metavar="FILE")
@@ -155,6 +160,8 @@ def _render(args: argparse.Namespace) -> int:
     from .files import refuse_same_file, write_atomic
     from .render import FORMATS, format_for, render, render_bytes, render_template
 
+    if args.into:
+        return _render_into(args)
     fmt = args.fmt
     if fmt is None:
         found = format_for(args.output) if args.output else FORMATS["md"]
@@ -165,6 +172,8 @@ def _render(args: argparse.Namespace) -> int:
         fmt = found.name
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
+    if args.standalone and fmt != "tex":
+        raise UsageError("--standalone applies to the tex format only")
     if args.output:
         refuse_same_file(args.output, args.file, *([args.template] if args.template else []))
     if FORMATS[fmt].convert is not None:  # a binary document (PDF): to a file only
@@ -175,12 +184,37 @@ def _render(args: argparse.Namespace) -> int:
         print(f"wrote {args.output}", file=sys.stderr)
         return EXIT_OK
     report = _report(args.file, args.checklist, args.max_bytes)
-    text = render_template(report, fmt, args.template) if args.template else render(report, fmt)
+    if args.template:
+        text = render_template(report, fmt, args.template, standalone=args.standalone)
+    else:
+        text = render(report, fmt, standalone=args.standalone)
     if args.output:
         write_atomic(args.output, text)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _render_into(args: argparse.Namespace) -> int:
+    from .files import refuse_same_file
+    from .readme import metadata, update
+    from .render import render
+
+    if args.output or args.standalone or args.fmt not in (None, "md", "hf"):
+        raise UsageError("--into writes the Markdown card into a README; it takes no -o, -f or --standalone")
+    refuse_same_file(args.into, args.file)
+    report = _report(args.file, args.checklist, args.max_bytes)
+    changed = update(args.into, render(report, "md"), metadata(report))
+    print(f"updated {args.into}" if changed else f"{args.into} is up to date", file=sys.stderr)
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .schema import schema_text
+    from .validate import load_checklist
+
+    sys.stdout.write(schema_text(load_checklist(args.checklist)))
     return EXIT_OK
 
 
@@ -210,7 +244,14 @@ def _crosswalk(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"init": _init, "check": _check, "render": _render, "badge": _badge, "crosswalk": _crosswalk}
+_COMMANDS = {
+    "init": _init,
+    "check": _check,
+    "render": _render,
+    "schema": _schema,
+    "badge": _badge,
+    "crosswalk": _crosswalk,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -52,7 +52,7 @@ TextList = Annotated[list[NonEmpty], BeforeValidator(_one_or_many)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # JSON has no NaN or Infinity
 
 
 class LocatedError(ValueError):

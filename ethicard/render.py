@@ -1,4 +1,5 @@
-"""Renders a report into each output format through one template per format."""
+"""Renders a report into each output format: through one template per format, or, for data
+formats, through a Python function that reads the same report."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from .errors import EthicardError, Problem
 
 @dataclass(frozen=True)
 class Format:
-    """An output format: its template and the escaping filters its template uses."""
+    """An output format: its template and the escaping filters its template uses, or the
+    function that renders it (``renderer``) when it is data rather than a document."""
 
     name: str
     template: str
@@ -27,6 +29,31 @@ class Format:
     filters: dict[str, Callable[[Any], str]] = field(default_factory=dict)
     autoescape: bool = False
     convert: Callable[[str], bytes] | None = None  # turns the rendered text into a binary document
+    syntax: dict[str, str] = field(default_factory=dict)  # Jinja delimiters, where {{ }} and {% %} are text
+    renderer: Callable[[Report], str] | None = None
+
+
+# In LaTeX braces and percent signs are everywhere: ((* block *)), ((( variable ))), ((= comment =)).
+_LATEX_SYNTAX = {
+    "block_start_string": "((*",
+    "block_end_string": "*))",
+    "variable_start_string": "(((",
+    "variable_end_string": ")))",
+    "comment_start_string": "((=",
+    "comment_end_string": "=))",
+}
+
+
+def _json(report: Report) -> str:
+    from . import cardjson
+
+    return cardjson.dumps(report)
+
+
+def _hf(report: Report) -> str:
+    from . import readme
+
+    return readme.merge("", render(report, "md"), readme.metadata(report))
 
 
 HTML_FILTERS: dict[str, Callable[[Any], str]] = {
@@ -44,6 +71,11 @@ FORMATS: dict[str, Format] = {
     ),
     "html": Format("html", "card.html.j2", (".html", ".htm"), HTML_FILTERS, autoescape=True),
     "pdf": Format("pdf", "card.html.j2", (".pdf",), HTML_FILTERS, autoescape=True, convert=pdf.html_to_pdf),
+    "tex": Format(
+        "tex", "card.tex.j2", (".tex",), {"tex": escape.tex, "tex_inline": escape.tex_inline}, syntax=_LATEX_SYNTAX
+    ),
+    "json": Format("json", "", (".json",), renderer=_json),
+    "hf": Format("hf", "", (), renderer=_hf),
 }
 
 
@@ -64,16 +96,23 @@ def _environment(fmt: Format) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        **fmt.syntax,  # type: ignore[arg-type]
     )
     env.filters.update(fmt.filters)
     return env
 
 
-def render(report: Report, fmt: str | Format = "md") -> str:
+def render(report: Report, fmt: str | Format = "md", *, standalone: bool = False) -> str:
     """The card in one format; same report, byte-identical text, ending with one newline.
-    For a binary format (PDF) this is the text it is made from (HTML); see :func:`render_bytes`."""
+
+    For a binary format (PDF) this is the text it is made from (HTML); see :func:`render_bytes`.
+    ``standalone``: for LaTeX, a complete document instead of a fragment to ``\\input``."""
     chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
-    text = _environment(chosen).get_template(chosen.template).render(card=view.build(report))
+    if chosen.renderer is not None:
+        text = chosen.renderer(report)
+    else:
+        template = _environment(chosen).get_template(chosen.template)
+        text = template.render(card=view.build(report), standalone=standalone)
     return text.rstrip("\n") + "\n"
 
 
@@ -108,7 +147,9 @@ def sandboxed_environment(fmt: Format) -> jinja2.Environment:
 _BUNDLED = resources.bundled_templates
 
 
-def render_template(report: Report, fmt: str | Format, template: str | os.PathLike[str]) -> str:
+def render_template(
+    report: Report, fmt: str | Format, template: str | os.PathLike[str], *, standalone: bool = False
+) -> str:
     """The card laid out by the template file ``template`` (which reads ``card``, as the bundled
     ones do) in the sandbox; any fault in the template is an EthicardError at its line."""
     chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
@@ -118,7 +159,7 @@ def render_template(report: Report, fmt: str | Format, template: str | os.PathLi
     env = sandboxed_environment(chosen)
     try:
         code = env.compile(source, filename=path)
-        text = env.template_class.from_code(env, code, env.make_globals(None)).render(card=card)
+        text = env.template_class.from_code(env, code, env.make_globals(None)).render(card=card, standalone=standalone)
     except jinja2.TemplateSyntaxError as exc:
         problem = Problem(path, exc.lineno or 0, 0, (), f"template syntax error: {exc.message}")
         raise EthicardError([problem]) from None
