@@ -188,12 +188,19 @@ def _render(args: argparse.Namespace) -> int:
         text = render_template(report, fmt, args.template, standalone=args.standalone)
     else:
         text = render(report, fmt, standalone=args.standalone)
-    if args.output:
-        write_atomic(args.output, text)
-        print(f"wrote {args.output}", file=sys.stderr)
+    _emit(args.output, text)
+    return EXIT_OK
+
+
+def _emit(output: str | None, text: str) -> None:
+    """Write text to the output file atomically, or to standard output when none is named."""
+    from .files import write_atomic
+
+    if output:
+        write_atomic(output, text)
+        print(f"wrote {output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
-    return EXIT_OK
 
 
 def _render_into(args: argparse.Namespace) -> int:
@@ -220,16 +227,11 @@ def _schema(args: argparse.Namespace) -> int:
 
 def _badge(args: argparse.Namespace) -> int:
     from .badge import svg
-    from .files import refuse_same_file, write_atomic
+    from .files import refuse_same_file
 
     if args.output:
         refuse_same_file(args.output, args.file)
-    text = svg(_report(args.file, args.checklist, args.max_bytes))
-    if args.output:
-        write_atomic(args.output, text)
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    _emit(args.output, svg(_report(args.file, args.checklist, args.max_bytes)))
     return EXIT_OK
 
 
