@@ -86,7 +86,7 @@ def find_cards(paths: Sequence[str]) -> list[str]:
                 if name.endswith(CARD_SUFFIXES) and not name.startswith("."):
                     add(os.path.join(root, name))
         if len(found) == before:
-            raise UsageError(f"{given}: no card files (*.yaml, *.yml) in this folder")
+            add(given)  # reported as a folder without cards
     return found
 
 
@@ -96,6 +96,9 @@ def check_card(path: str, checklist: Checklist | None, max_bytes: int, options: 
     from .assess import assess
     from .validate import load_card
 
+    if os.path.isdir(path):  # a folder named on the command line, with no card in it
+        problem = Problem(path, 0, 0, (), "is a folder with no card files (*.yaml, *.yml) in it", "name card files")
+        return CardResult(file=path, valid=False, problems=(problem,))
     try:
         card, used = load_card(path, checklist, max_bytes=max_bytes)
         report = assess(card, used)
@@ -119,9 +122,7 @@ def check_card(path: str, checklist: Checklist | None, max_bytes: int, options: 
     except Exception as exc:
         if not options.catch_internal:
             raise
-        problem = Problem(
-            path, 0, 0, (), f"internal error: {type(exc).__name__}: {exc}", "a bug in ethicard; --debug shows where"
-        )
+        problem = Problem(path, 0, 0, (), f"{type(exc).__name__}: {exc}", "run with --debug for details")
         return CardResult(file=path, valid=False, problems=(problem,), internal_error=True)
 
 
@@ -227,13 +228,18 @@ class Output:
         self.valid += result.valid
         self.passed += result.passed
         self.internal += result.internal_error
+        problems = "".join(f"{problem}\n" for problem in result.problems)
+        if result.internal_error:  # a bug, not a problem of the card: said as ethicard says internal errors
+            problem = result.problems[0]
+            problems = f"ethicard: internal error while checking {result.file}: {problem.message} ({problem.hint})\n"
         if self.format == "json":
             entry = _indent(json.dumps(_json_entry(result), indent=2), "    ")
-            return ("," if self.cards > 1 else "") + "\n" + entry, ""
-        problems = "".join(f"{problem}\n" for problem in result.problems)
+            return ("," if self.cards > 1 else "") + "\n" + entry, problems if result.internal_error else ""
         if self.format == "csv":
             return _csv_line(_csv_row(result)), problems
         self._keep_row(result)
+        if result.internal_error:
+            return "", problems
         if result.valid:
             return "".join(f"{line}\n" for line in result.lines), ""
         n = len(result.problems)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 CROSSWALK_SCHEMES = ("claim2024", "mi-claim-gen", "neurips", "hf-modelcard")
+_MAX_BYTES_HELP = "largest input accepted, in bytes (default: $ETHICARD_MAX_BYTES, else 1000000)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output (default: text)")
     check.add_argument("-j", "--jobs", type=int, default=1, help="processes to use (default 1; 0: one per core)")
     check.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
-    check.add_argument("--max-bytes", type=int, default=1_000_000, help="largest card accepted (bytes)")
+    check.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
     check.add_argument("--strict", action="store_true", help="fail (exit 1) when a card shows a gap or a finding")
     check.add_argument("--min-score", type=_percent, metavar="N", help="fail (exit 1) when completeness is below N%%")
 
@@ -51,20 +52,26 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("-o", "--output", help="output file; the format follows its extension (default: stdout)")
     render.add_argument("-f", "--format", dest="fmt", help="output format, overriding the extension")
     render.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
-    render.add_argument("--max-bytes", type=int, default=1_000_000, help="largest card accepted (bytes)")
+    render.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
+    render.add_argument("--template", metavar="FILE", help="your own Jinja template, run in a sandbox")
+    render.add_argument("--standalone", action="store_true", help="LaTeX: a complete document, not a fragment")
+    render.add_argument("--into", metavar="README", help="write the card between ethicard markers in this README")
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the card YAML, for editors")
+    schema.add_argument("--checklist", default="misyn", help="bundled checklist id or checklist file")
 
     badge = commands.add_parser("badge", help="write an SVG badge with a card's completeness, for READMEs")
     badge.add_argument("file", metavar="FILE")
     badge.add_argument("-o", "--output", help="SVG file to write (default: stdout)")
     badge.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
-    badge.add_argument("--max-bytes", type=int, default=1_000_000, help="largest card accepted (bytes)")
+    badge.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
 
     crosswalk = commands.add_parser("crosswalk", help="which items of another reporting scheme a card covers")
     crosswalk.add_argument("file", metavar="FILE")
     crosswalk.add_argument("--to", required=True, choices=CROSSWALK_SCHEMES, help="the other scheme")
     crosswalk.add_argument("--format", choices=("text", "json"), default="text")
     crosswalk.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
-    crosswalk.add_argument("--max-bytes", type=int, default=1_000_000, help="largest card accepted (bytes)")
+    crosswalk.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
     return parser
 
 
@@ -78,10 +85,12 @@ def _percent(text: str) -> float:
     return value
 
 
-def _report(path: str, checklist_name: str | None, max_bytes: int) -> Report:
+def _report(path: str, checklist_name: str | None, given_max_bytes: int | None) -> Report:
     from .assess import assess
+    from .loader import max_bytes_setting
     from .validate import load_card, load_checklist
 
+    max_bytes = max_bytes_setting(given_max_bytes)
     checklist = load_checklist(checklist_name, max_bytes=max_bytes) if checklist_name else None
     card, used = load_card(path, checklist, max_bytes=max_bytes)
     return assess(card, used)
@@ -92,7 +101,7 @@ def _init(args: argparse.Namespace) -> int:
     from .skeleton import skeleton
     from .validate import load_checklist
 
-    if os.path.exists(args.output) and not args.force:
+    if os.path.lexists(args.output) and not args.force:
         raise UsageError(f"{args.output} already exists; use --force to overwrite it")
     write_atomic(args.output, skeleton(load_checklist(args.checklist), args.kind))
     print(f"wrote {args.output}: a {args.kind} card skeleton to fill in", file=sys.stderr)
@@ -101,13 +110,18 @@ def _init(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from .batch import Options, Output, ProgressBar, check_cards, find_cards
+    from .loader import max_bytes_setting
 
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (one per core) or more")
     files = find_cards(args.files)
     options = Options(args.format, args.strict, args.min_score, catch_internal=not _debug(args))
     results = check_cards(
-        files, checklist_name=args.checklist, max_bytes=args.max_bytes, jobs=args.jobs, options=options
+        files,
+        checklist_name=args.checklist,
+        max_bytes=max_bytes_setting(args.max_bytes),
+        jobs=args.jobs,
+        options=options,
     )
     bar = ProgressBar(len(files)) if len(files) > 1 and sys.stderr.isatty() else None
     with Output(args.format, len(files), gated=args.strict or args.min_score is not None) as output:
@@ -135,8 +149,10 @@ def _draw(text: str) -> None:
 
 def _render(args: argparse.Namespace) -> int:
     from .files import refuse_same_file, write_atomic
-    from .render import FORMATS, format_for, render, render_bytes
+    from .render import FORMATS, format_for, render, render_bytes, render_template
 
+    if args.into:
+        return _render_into(args)
     fmt = args.fmt
     if fmt is None:
         found = format_for(args.output) if args.output else FORMATS["md"]
@@ -147,35 +163,66 @@ def _render(args: argparse.Namespace) -> int:
         fmt = found.name
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
+    if args.standalone and fmt != "tex":
+        raise UsageError("--standalone applies to the tex format only")
     if args.output:
-        refuse_same_file(args.output, args.file)
+        refuse_same_file(args.output, args.file, *([args.template] if args.template else []))
     if FORMATS[fmt].convert is not None:  # a binary document (PDF): to a file only
         if not args.output:
             raise UsageError(f"{fmt} output is a binary file; name it with -o, e.g. -o card.{fmt}")
-        write_atomic(args.output, render_bytes(_report(args.file, args.checklist, args.max_bytes), fmt))
+        report = _report(args.file, args.checklist, args.max_bytes)
+        write_atomic(args.output, render_bytes(report, fmt, template=args.template))
         print(f"wrote {args.output}", file=sys.stderr)
         return EXIT_OK
-    text = render(_report(args.file, args.checklist, args.max_bytes), fmt)
-    if args.output:
-        write_atomic(args.output, text)
-        print(f"wrote {args.output}", file=sys.stderr)
+    report = _report(args.file, args.checklist, args.max_bytes)
+    if args.template:
+        text = render_template(report, fmt, args.template, standalone=args.standalone)
+    else:
+        text = render(report, fmt, standalone=args.standalone)
+    _emit(args.output, text)
+    return EXIT_OK
+
+
+def _emit(output: str | None, text: str) -> None:
+    """Write text to the output file atomically, or to standard output when none is named."""
+    from .files import write_atomic
+
+    if output:
+        write_atomic(output, text)
+        print(f"wrote {output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+
+
+def _render_into(args: argparse.Namespace) -> int:
+    from .files import refuse_same_file
+    from .readme import metadata, update
+    from .render import render
+
+    if args.output or args.standalone or args.fmt not in (None, "md", "hf"):
+        raise UsageError("--into writes the Markdown card into a README; it takes no -o, -f or --standalone")
+    refuse_same_file(args.into, args.file)
+    report = _report(args.file, args.checklist, args.max_bytes)
+    changed = update(args.into, render(report, "md"), metadata(report))
+    print(f"updated {args.into}" if changed else f"{args.into} is up to date", file=sys.stderr)
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .schema import schema_text
+    from .validate import load_checklist
+
+    sys.stdout.write(schema_text(load_checklist(args.checklist)))
     return EXIT_OK
 
 
 def _badge(args: argparse.Namespace) -> int:
     from .badge import svg
-    from .files import refuse_same_file, write_atomic
+    from .files import refuse_same_file
 
     if args.output:
         refuse_same_file(args.output, args.file)
-    text = svg(_report(args.file, args.checklist, args.max_bytes))
-    if args.output:
-        write_atomic(args.output, text)
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    _emit(args.output, svg(_report(args.file, args.checklist, args.max_bytes)))
     return EXIT_OK
 
 
@@ -192,7 +239,14 @@ def _crosswalk(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"init": _init, "check": _check, "render": _render, "badge": _badge, "crosswalk": _crosswalk}
+_COMMANDS = {
+    "init": _init,
+    "check": _check,
+    "render": _render,
+    "schema": _schema,
+    "badge": _badge,
+    "crosswalk": _crosswalk,
+}
 
 
 def _debug(args: argparse.Namespace) -> bool:

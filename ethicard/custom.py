@@ -38,7 +38,10 @@ def checklist_from_document(document: loader.Document) -> Checklist:
     try:
         model = validate_model(document, ChecklistExtension if extends else Checklist)
     except EthicardError as exc:
-        raise EthicardError(duplicates + exc.problems) from None
+        # the model finds the same ids used twice; keep this module's message, which names both lines
+        spots = {(p.line, p.col, p.path) for p in duplicates}
+        kept = [p for p in exc.problems if (p.line, p.col, p.path) not in spots or "is used twice" not in p.message]
+        raise EthicardError(duplicates + kept) from None
     if isinstance(model, ChecklistExtension):
         return _extend(document, model, duplicates)
     assert isinstance(model, Checklist)

@@ -6,9 +6,21 @@ The library never prints or exits: it raises :class:`EthicardError` carrying eve
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 Path_ = tuple[str | int, ...]
+
+
+def printable(text: str) -> str:
+    """Text safe to print on one terminal line: control, format and separator characters (line
+    breaks, escape sequences, bidirectional overrides, zero-width spaces) shown as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(
+        char if char == " " or unicodedata.category(char)[0] not in "CZ" else char.encode("unicode_escape").decode()
+        for char in text
+    )
 
 
 def format_path(path: Path_) -> str:
@@ -34,15 +46,18 @@ class Problem:
     hint: str = field(default="", compare=False)
 
     def location(self) -> str:
-        if self.line:
+        if self.line and self.col:
             return f"{self.file}:{self.line}:{self.col}"
+        if self.line:
+            return f"{self.file}:{self.line}"
         return self.file
 
     def __str__(self) -> str:
+        """One line: ``file:line:col: path: message (hint)``, whatever characters the input held."""
         text = f"{self.location()}: {format_path(self.path)}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return printable(text)
 
     def as_dict(self) -> dict[str, object]:
         return {

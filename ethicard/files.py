@@ -16,7 +16,12 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, newline: st
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise UsageError(f"{target}: the folder {folder} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    if target.is_dir():
+        raise UsageError(f"{target} is a folder; name the output file")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UsageError(f"{target}: cannot write in {folder} ({exc.strerror or exc})") from None
     try:
         data = text if isinstance(text, bytes) else text.replace("\n", newline or "\n").encode("utf-8")
         with os.fdopen(handle, "wb") as stream:
@@ -28,8 +33,10 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, newline: st
         else:
             os.chmod(temporary, 0o644)
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise UsageError(f"{target}: cannot be written ({exc.strerror or exc})") from None
         raise
 
 
@@ -39,4 +46,4 @@ def refuse_same_file(output: str | os.PathLike[str], *inputs: str | os.PathLike[
     for given in inputs:
         source = Path(given)
         if (out.exists() and source.exists() and out.samefile(source)) or out.resolve() == source.resolve():
-            raise UsageError(f"{output}: refusing to write the output over the input card {given}")
+            raise UsageError(f"{output}: refusing to write the output over the input {given}")

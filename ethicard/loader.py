@@ -1,20 +1,30 @@
-"""The only YAML reader: safe, positions kept, YAML 1.1 traps defused, duplicates refused.
+"""The only YAML reader: safe, positions kept, YAML 1.1 traps defused, hostile input refused.
 
 Plain scalars are never guessed into numbers, dates or ``yes``/``no`` booleans: they stay text,
 and the pydantic models convert text to numbers where a number is expected.  Only ``true`` and
-``false`` become booleans and only ``null``, ``~`` and an empty value become nothing.  Aliases,
-custom tags and duplicate keys are refused with their line and column.
+``false`` become booleans and only ``null``, ``~`` and an empty value become nothing.
+
+The data is built straight from the parser's events, one at a time, with an explicit stack:
+PyYAML's composer (which recurses once per nesting level and expands aliases) never runs.  So a
+document nested 100,000 levels deep is refused at level :data:`MAX_DEPTH` without reading the
+rest, and a "billion laughs" document is refused at its first anchor without expanding anything.
+Anchors, aliases, tags, merge keys, non-text keys, duplicate keys and a second document are
+refused with their line and column; characters YAML cannot hold, or reads as hidden line breaks,
+are refused before parsing.
 """
 
 from __future__ import annotations
 
+import bisect
 import os
-from pathlib import Path
+import re
+import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from .errors import EthicardError, Path_, Problem
+from .errors import EthicardError, Path_, Problem, UsageError
 
 try:  # libyaml's C parser when present: several times faster
     from yaml import CSafeLoader as _SafeBase
@@ -22,38 +32,40 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _SafeBase  # type: ignore[assignment]
 
 DEFAULT_MAX_BYTES = 1_000_000
+MAX_BYTES_ENV = "ETHICARD_MAX_BYTES"
 MAX_DEPTH = 50
+MAX_REPORTED = 10  # anchors, aliases or characters listed one by one before the rest are counted
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_STR_TAG = "tag:yaml.org,2002:str"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
-_MAP_TAG = "tag:yaml.org,2002:map"
-_DEFAULT_TAGS = {yaml.ScalarNode: _STR_TAG, yaml.SequenceNode: _SEQ_TAG, yaml.MappingNode: _MAP_TAG}
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {
+    yaml.ScalarEvent: {"!", f"{_CORE}str"},
+    yaml.SequenceStartEvent: {"!", f"{_CORE}seq"},
+    yaml.MappingStartEvent: {"!", f"{_CORE}map"},
+}
+# What YAML may hold (its printable set) minus NEL, LINE and PARAGRAPH SEPARATOR, which YAML 1.1
+# reads as line breaks although editors show none.
+_REFUSED_CHARACTER = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+_UTF16_32_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 
 
 class _NoImplicitTypes(_SafeBase):
-    """Composes only: every untagged scalar gets the string tag."""
+    """Parses only (its events are read one by one); nothing is resolved or constructed."""
 
     yaml_implicit_resolvers = {}  # noqa: RUF012 - PyYAML reads it from the class
-
-    # The parser calls these three for every node.  With no implicit and no path resolvers, PyYAML's
-    # own versions come to the default tag of the node's kind after a few checks; saying so directly
-    # takes a fifth off the time to compose a card.
-    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
-        return _DEFAULT_TAGS[kind]
-
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        return None
-
-    def ascend_resolver(self) -> None:
-        return None
 
 
 class Document:
     """Plain data read from one YAML file, and where each value and key stands in it.
 
-    Positions are only needed to point at a problem, and most cards have none: when parsed from a
-    node tree they are worked out from it on first use.
+    Positions are only needed to point at a problem, and most cards have none: when the document
+    was parsed from ``text``, they are worked out from it on first use.
     """
 
     def __init__(
@@ -63,37 +75,41 @@ class Document:
         values: dict[Path_, tuple[int, int]] | None = None,
         keys: dict[Path_, tuple[int, int]] | None = None,
         *,
-        root: yaml.Node | None = None,
+        text: str | None = None,
     ) -> None:
         self.file = file
         self.data = data
         self._values = values
         self._keys = keys
-        self._root = root
+        self._text = text
 
     @property
     def values(self) -> dict[Path_, tuple[int, int]]:
-        """Line and column of each value, by path."""
+        """Line and column (1-based) of each value, by path."""
         if self._values is None:
             self._index()
-            assert self._values is not None
+        assert self._values is not None
         return self._values
 
     @property
     def keys(self) -> dict[Path_, tuple[int, int]]:
-        """Line and column of each mapping key, by the path of its value."""
+        """Line and column (1-based) of each mapping key, by the path of its value."""
         if self._keys is None:
             self._index()
-            assert self._keys is not None
+        assert self._keys is not None
         return self._keys
 
     def _index(self) -> None:
         builder = _Builder(self.file)
-        if self._root is not None:
-            builder.build(self._root, (), 0)
+        if self._text is not None:
+            parser = _NoImplicitTypes(self._text)
+            try:
+                builder.consume(parser)
+            finally:
+                parser.dispose()
         self._values = builder.values if self._values is None else self._values
         self._keys = builder.keys if self._keys is None else self._keys
-        self._root = None
+        self._text = None
 
     def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``path``, or of its nearest ancestor."""
@@ -110,219 +126,420 @@ class Document:
         return Problem(self.file, line, col, path, message, hint)
 
 
-def read_text(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Read a UTF-8 text file, refusing what is not one with a located message."""
+def max_bytes_setting(given: int | None = None) -> int:
+    """The size limit: ``given`` (``--max-bytes``), else ``$ETHICARD_MAX_BYTES``, else 1 MB."""
+    source, value = "--max-bytes", given
+    if value is None:
+        raw = os.environ.get(MAX_BYTES_ENV, "").strip()
+        if not raw:
+            return DEFAULT_MAX_BYTES
+        source = MAX_BYTES_ENV
+        try:
+            value = int(raw.replace("_", ""))
+        except ValueError:
+            raise UsageError(f"{MAX_BYTES_ENV}={raw!r} is not a whole number of bytes") from None
+    if value < 1:
+        raise UsageError(f"{source} must be at least 1 byte, not {value}")
+    return value
+
+
+def read_text(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "card") -> str:
+    """Read a UTF-8 text file (``what`` says what it should be, for messages), refusing what is
+    not one with a located message.  At most ``max_bytes + 1`` bytes are ever read."""
     name = os.fspath(path)
 
     def fail(message: str, hint: str = "", line: int = 0, col: int = 0) -> EthicardError:
         return EthicardError([Problem(name, line, col, (), message, hint)])
 
-    target = Path(name)
-    if target.is_dir():
-        raise fail("is a directory, not a card file", "name a .yaml file")
     try:
-        with target.open("rb") as handle:
+        with open(name, "rb") as handle:
             raw = handle.read(max_bytes + 1)
     except FileNotFoundError:
-        raise fail("no such file") from None
+        hint = "a broken symbolic link" if os.path.islink(name) else ""
+        raise fail("no such file", hint) from None
+    except IsADirectoryError:
+        raise fail(f"is a folder, not a {what} file", "name a file") from None
     except OSError as exc:
-        raise fail(f"cannot be read ({exc.strerror or exc})") from None
+        hint = "check the file's permissions" if isinstance(exc, PermissionError) else ""
+        raise fail(f"cannot be read ({exc.strerror or exc})", hint) from None
     if len(raw) > max_bytes:
         raise fail(
             f"is larger than the limit of {max_bytes:,} bytes",
-            "a card is a few kilobytes; raise the limit with --max-bytes if this one is real",
+            f"a {what} is a few kilobytes; if this one is real, raise the limit with --max-bytes or {MAX_BYTES_ENV}",
         )
+    for bom, encoding in _UTF16_32_BOMS:
+        if raw.startswith(bom):
+            raise fail(f"is {encoding} text, not UTF-8", "save it as UTF-8", 1, 1)
     if b"\x00" in raw:
-        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
-        raise fail("contains a NUL byte: this is not a text file", "save the card as UTF-8 text", line, 1)
+        line, col = _byte_position(raw, raw.index(b"\x00"))
+        raise fail("contains a NUL byte: this is not a text file", f"save the {what} as UTF-8 text", line, col)
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")  # a UTF-8 byte order mark is dropped
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, col = _byte_position(raw, exc.start)
         raise fail(f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8", line, col) from None
-    return text
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (1-based, counting characters) of a byte offset in mostly-UTF-8 bytes."""
+    start = raw.rfind(b"\n", 0, offset) + 1
+    before = raw[start:offset].decode("utf-8", errors="replace")
+    return raw.count(b"\n", 0, offset) + 1, len(before) + 1
 
 
 def parse(text: str, file: str = "<string>") -> Document:
     """Parse YAML text into plain data with positions; raise EthicardError on any problem."""
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise EthicardError([Problem(file, 1, 1, (), "the file is empty", "run 'ethicard init' for a skeleton")])
-    loader = _NoImplicitTypes(text)
+    refused = _refused_characters(text, file)
+    if refused:
+        raise EthicardError(refused)
+    parser = _NoImplicitTypes(text)
     try:
-        root = loader.get_single_node()
+        return Document(file, _plain(parser), text=text)
+    except (_Refused, yaml.YAMLError):
+        pass  # the builder below says what and where
+    finally:
+        parser.dispose()
+    builder = _Builder(file)
+    parser = _NoImplicitTypes(text)
+    try:
+        builder.consume(parser)
     except yaml.MarkedYAMLError as exc:
         raise EthicardError([_syntax_problem(file, exc, text)]) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml errors always carry marks
+    except yaml.YAMLError as exc:  # pragma: no cover - characters libyaml refuses were refused above
         raise EthicardError([Problem(file, 0, 0, (), f"YAML error: {exc}")]) from None
-    except RecursionError:
-        raise EthicardError([Problem(file, 0, 0, (), f"nested deeper than {MAX_DEPTH} levels")]) from None
     finally:
-        loader.dispose()
-    if root is None:
-        raise EthicardError([Problem(file, 1, 1, (), "the file is empty", "run 'ethicard init' for a skeleton")])
-    try:
-        return Document(file, _plain(root, 0, set()), root=root)
-    except _Refused:
-        pass
-    builder = _Builder(file)
-    data = builder.build(root, (), 0)
+        parser.dispose()
     if builder.problems:
         raise EthicardError(builder.problems)
-    return Document(file, data, builder.values, builder.keys)  # pragma: no cover - _plain refuses only problems
+    if not builder.documents:  # e.g. only a '...' document end marker
+        raise EthicardError([Problem(file, 1, 1, (), "the file is empty", "run 'ethicard init' for a skeleton")])
+    return Document(file, builder.root, builder.values, builder.keys)
 
 
-def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read and parse one YAML file."""
-    return parse(read_text(path, max_bytes=max_bytes), os.fspath(path))
+def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "card") -> Document:
+    """Read and parse one YAML file (``what`` it should be, a card or a checklist, for messages)."""
+    return parse(read_text(path, max_bytes=max_bytes, what=what), os.fspath(path))
 
 
-class _Refused(Exception):
-    """Raised by :func:`_plain` on anything the loader refuses; :class:`_Builder` then says where."""
+def short_tag(tag: str) -> str:
+    """``tag:yaml.org,2002:binary`` as the ``!!binary`` its author wrote."""
+    return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
 
 
-def _plain(node: yaml.Node, depth: int, seen: set[int]) -> Any:
-    """The node's plain data, or :class:`_Refused` wherever :class:`_Builder` would record a problem
-    (an alias, a tag, nesting deeper than MAX_DEPTH, a key that is not text, a merge or duplicate key).
+def describe_character(char: str) -> str:
+    """``U+0430 CYRILLIC SMALL LETTER A``: a character named so that it can be found."""
+    name = unicodedata.name(char, "")
+    if unicodedata.category(char) == "Cc":
+        name = "(NEXT LINE, a control character)" if char == "\x85" else "(a control character)"
+    return f"U+{ord(char):04X} {name}".rstrip()
 
-    This is the loader's hot path: it records no positions, and handles text values, most of any
-    card, without a call of their own.
-    """
-    if id(node) in seen or depth > MAX_DEPTH:
-        raise _Refused
-    seen.add(id(node))
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag != _STR_TAG:
-            raise _Refused
-        text: str = node.value
-        if not node.style:  # plain (None, or '' from libyaml): the only style YAML types
-            return None if text in _NULLS else _BOOLS.get(text, text)
-        return text
-    children = node.value
-    if children and depth + 1 > MAX_DEPTH:
-        raise _Refused
-    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
-        items: list[Any] = []
-        for child in children:
-            if type(child) is yaml.ScalarNode and child.tag == _STR_TAG and id(child) not in seen:
-                seen.add(id(child))
-                text = child.value
-                items.append((None if text in _NULLS else _BOOLS.get(text, text)) if not child.style else text)
-            else:
-                items.append(_plain(child, depth + 1, seen))
-        return items
-    if not isinstance(node, yaml.MappingNode) or node.tag != _MAP_TAG:
-        raise _Refused
-    result: dict[str, Any] = {}
-    for key_node, value_node in children:
-        if type(key_node) is not yaml.ScalarNode:
-            raise _Refused
-        key = str(key_node.value)
-        if key in result or (key == "<<" and key_node.style is None):
-            raise _Refused
-        if type(value_node) is yaml.ScalarNode and value_node.tag == _STR_TAG and id(value_node) not in seen:
-            seen.add(id(value_node))
-            text = value_node.value
-            result[key] = (None if text in _NULLS else _BOOLS.get(text, text)) if not value_node.style else text
+
+def _refused_characters(text: str, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+    found = _REFUSED_CHARACTER.finditer(text)
+    starts: list[int] = []
+    for match in found:
+        if not starts:
+            starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        line = bisect.bisect_right(starts, match.start())
+        col = match.start() - starts[line - 1] + 1
+        if len(problems) == MAX_REPORTED:
+            more = 1 + sum(1 for _ in found)
+            problems.append(Problem(file, line, col, (), f"{more} more such characters from here on"))
+            break
+        char = match.group()
+        if char in "\x85\u2028\u2029":
+            message = f"contains the character {describe_character(char)}, which YAML reads as a line break"
+            hint = "replace it with a normal line break or a space"
         else:
-            result[key] = _plain(value_node, depth + 1, seen)
-    return result
-
-
-def _mark(node: yaml.Node) -> tuple[int, int]:
-    return (node.start_mark.line + 1, node.start_mark.column + 1)
+            message = f"contains the character {describe_character(char)}, which YAML does not allow"
+            hint = "delete it: most editors do not show it"
+        problems.append(Problem(file, line, col, (), message, hint))
+    return problems
 
 
 def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or "invalid YAML"
-    if exc.context and exc.context_mark and exc.context_mark is not mark:
-        problem += f" {exc.context} that starts at line {exc.context_mark.line + 1}:{exc.context_mark.column + 1}"
+    context = exc.context_mark
+    if exc.context and context and (context.line + 1, context.column + 1) != (line, col):
+        problem += f" {exc.context} that starts at line {context.line + 1}:{context.column + 1}"
     hint = "check indentation and quoting near this point"
-    lines = text.splitlines()
-    if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+    lines = _LINE_BREAK.split(text)
+    current = lines[line - 1] if line - 1 < len(lines) else ""
+    here = current[col - 1 : col]
+    if "\t" in current[:col]:
         hint = "YAML indentation must use spaces, not tabs"
-    elif "expected a single document" in str(exc) or "but found another document" in str(exc):
-        problem, hint = "more than one YAML document (a second '---')", "keep one card per file"
+    elif "cannot start any token" in problem and here in ("@", "`"):
+        hint = f"text that starts with '{here}' must be put in quotes"
+    elif "mapping values are not allowed" in problem and col > 1024 and ": " not in current[:1024]:
+        hint = "a key must be shorter than 1024 characters"
+    elif "escape" in problem:
+        hint = "write the character itself, or a valid escape such as \\n or \\u00e9"
     elif "mapping values are not allowed" in problem:
         hint = "quote text that contains ': ' or put it in a block (answer: |)"
     return Problem(file, line, col, (), f"YAML syntax error: {problem}", hint)
 
 
+class _Refused(Exception):
+    """Raised by :func:`_plain` on anything :class:`_Builder` would refuse."""
+
+
+_NO_KEY: Any = object()
+
+
+def _plain(parser: Any) -> Any:
+    """The document's plain data, read from the parser's events like :class:`_Builder` does, or
+    :class:`_Refused` at anything the builder would refuse (an anchor, alias or tag, a key that is
+    not plain text, a merge or duplicate key, nesting deeper than MAX_DEPTH, a second document or
+    none).  This is the loader's hot path: it records no positions, which only problems need.
+    """
+    stack: list[Any] = []  # the open mappings and lists
+    pending: list[Any] = []  # for each, the key read and waiting for its value (_NO_KEY: none)
+    root: Any = None
+    documents = 0
+    get_event = parser.get_event
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if event.anchor is not None or event.tag is not None:
+                raise _Refused
+            text = event.value
+            value = text if event.style else None if text in _NULLS else _BOOLS.get(text, text)
+            if not stack:
+                root = value
+                continue
+            top = stack[-1]
+            if type(top) is list:
+                top.append(value)
+            elif pending[-1] is _NO_KEY:  # a key
+                if text in top or (text == "<<" and not event.style):
+                    raise _Refused
+                pending[-1] = text
+            else:
+                top[pending[-1]] = value
+                pending[-1] = _NO_KEY
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
+                raise _Refused
+            if stack and type(stack[-1]) is dict and pending[-1] is _NO_KEY:
+                raise _Refused  # a list or mapping as a key
+            stack.append({} if kind is yaml.MappingStartEvent else [])
+            pending.append(_NO_KEY)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            value = stack.pop()
+            pending.pop()
+            if not stack:
+                root = value
+                continue
+            top = stack[-1]
+            if type(top) is list:
+                top.append(value)
+            else:
+                top[pending[-1]] = value
+                pending[-1] = _NO_KEY
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _Refused
+        elif kind is yaml.StreamEndEvent:
+            if documents != 1:
+                raise _Refused
+            return root
+        elif kind is not yaml.StreamStartEvent and kind is not yaml.DocumentEndEvent:
+            raise _Refused  # an alias
+
+
+@dataclass
+class _Open:
+    """A mapping or list being built, and where it goes once it is complete."""
+
+    value: dict[str, Any] | list[Any] | None  # None: a refused key being skipped
+    path: Path_
+    key: str | None = None  # a mapping's pending key, once read
+    has_key: bool = False
+    drop: bool = False  # the pending key was refused: drop its value
+
+
 class _Builder:
-    """Turns composed nodes into plain Python data, recording positions and problems."""
+    """Turns parser events into plain Python data, recording positions and problems."""
 
     def __init__(self, file: str) -> None:
         self.file = file
+        self.root: Any = None
+        self.documents = 0
         self.values: dict[Path_, tuple[int, int]] = {}
         self.keys: dict[Path_, tuple[int, int]] = {}
         self.problems: list[Problem] = []
-        self._seen: set[int] = set()
+        self._stack: list[_Open] = []
+        self._first_line: list[dict[str, int]] = []
+        self._references = 0  # anchors and aliases seen
+        self._more_at: tuple[int, int, Path_] = (1, 1, ())
 
-    def _refuse(self, node: yaml.Node, path: Path_, message: str, hint: str = "") -> None:
-        line, col = _mark(node)
-        self.problems.append(Problem(self.file, line, col, path, message, hint))
+    def _refuse(self, mark: Any, path: Path_, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, path, message, hint))
 
-    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
-        self.values[path] = _mark(node)
-        if id(node) in self._seen:
-            self._refuse(node, path, "anchors and aliases (&name, *name) are not allowed", "write the value out")
-            return None
-        self._seen.add(id(node))
-        if depth > MAX_DEPTH:
-            self._refuse(node, path, f"nested deeper than {MAX_DEPTH} levels")
-            return None
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ_TAG:
-                self._refuse(node, path, f"YAML tag {node.tag!r} is not allowed")
-                return None
-            return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
-        assert isinstance(node, yaml.MappingNode)
-        return self._mapping(node, path, depth)
+    def consume(self, parser: Any) -> None:
+        """Read events until the end of the stream, a second document, or too deep a nesting."""
+        self._consume(parser)
+        if self._references > MAX_REPORTED:
+            line, col, path = self._more_at
+            more = self._references - MAX_REPORTED
+            self.problems.append(
+                Problem(self.file, line, col, path, f"{more} more anchors and aliases from here on are not allowed")
+            )
 
-    def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
-        if node.tag != _STR_TAG:
-            self._refuse(node, path, f"YAML tag {node.tag!r} is not allowed", "remove the '!' tag")
-            return None
-        text: str = node.value
-        if not node.style:  # plain (None, or '' from libyaml): the only style YAML types
-            if text in _NULLS:
-                return None
-            if text in _BOOLS:
-                return _BOOLS[text]
-        return text
-
-    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
-        if node.tag != _MAP_TAG:
-            self._refuse(node, path, f"YAML tag {node.tag!r} is not allowed")
-            return {}
-        result: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self._refuse(key_node, path, "a key must be plain text, not a list or mapping")
-                continue
-            key = str(key_node.value)
-            line, col = _mark(key_node)
-            if key == "<<" and key_node.style is None:
-                self._refuse(key_node, path, "merge keys (<<) are not allowed", "write the keys out")
-                continue
-            if key in first_line:
-                self.problems.append(
-                    Problem(
-                        self.file,
-                        line,
-                        col,
-                        (*path, key),
-                        f"duplicate key '{key}' (first at line {first_line[key]}, again at line {line})",
-                        "keep one of them: YAML would silently keep only the last",
+    def _consume(self, parser: Any) -> None:
+        while True:
+            event = parser.get_event()
+            if isinstance(event, yaml.StreamEndEvent):
+                return
+            if isinstance(event, yaml.DocumentStartEvent):
+                self.documents += 1
+                if self.documents > 1:
+                    self._refuse(
+                        event.start_mark, (), "more than one YAML document (a second '---')", "keep one card per file"
                     )
+                    return
+            elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                self._node(event)
+            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                if len(self._stack) >= MAX_DEPTH:
+                    self._refuse(
+                        event.start_mark,
+                        (),
+                        f"lists and mappings nested more than {MAX_DEPTH} levels deep",
+                        "cards and checklists need a few levels; look for an unclosed '[' or '{'",
+                    )
+                    return
+                self._node(event)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                closed = self._stack.pop()
+                if isinstance(closed.value, dict):
+                    self._first_line.pop()
+                self._place(closed.value)
+
+    def _node(self, event: Any) -> None:
+        """A scalar, alias or collection start: find its place, check it, then build it."""
+        parent = self._stack[-1] if self._stack else None
+        is_key = parent is not None and isinstance(parent.value, dict) and not parent.has_key
+        skipping = parent is not None and (parent.value is None or parent.drop)
+        path = self._path_for(parent)
+        mark = event.start_mark
+        if not skipping and not is_key:
+            self.values[path] = (mark.line + 1, mark.column + 1)
+        # An anchored value is still built (and checked); an alias, or a tagged value, is not.
+        anchored = not skipping and self._refused_reference(event, path)
+        refused = skipping or self._refused_tag(event, path) or isinstance(event, yaml.AliasEvent)
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if is_key and not skipping and not refused:
+                self._refuse(mark, path, "a key must be plain text, not a list or mapping", "write the key as text")
+            container: dict[str, Any] | list[Any] | None
+            container = None if refused or is_key else {} if isinstance(event, yaml.MappingStartEvent) else []
+            self._stack.append(_Open(container, path))  # filled by the events up to its end
+            if isinstance(container, dict):
+                self._first_line.append({})
+            return
+        value = None if refused else _scalar(event)
+        if is_key and not refused and not anchored and isinstance(event, yaml.ScalarEvent):
+            self._key(event, path)
+        else:
+            self._place(value)
+
+    def _path_for(self, parent: _Open | None) -> Path_:
+        if parent is None:
+            return ()
+        if isinstance(parent.value, list):
+            return (*parent.path, len(parent.value))
+        if isinstance(parent.value, dict) and parent.has_key and not parent.drop:
+            return (*parent.path, str(parent.key))
+        return parent.path
+
+    def _place(self, value: Any) -> None:
+        """Put a finished value where it belongs: the root, a list, or a mapping as key or value."""
+        if not self._stack:
+            self.root = value
+            return
+        parent = self._stack[-1]
+        if parent.value is None:
+            return
+        if isinstance(parent.value, list):
+            parent.value.append(value)
+        elif not parent.has_key:  # a refused key (alias, tagged, list or mapping): drop its value
+            parent.has_key, parent.drop = True, True
+        else:
+            if not parent.drop:
+                parent.value[str(parent.key)] = value
+            parent.key, parent.has_key, parent.drop = None, False, False
+
+    def _key(self, event: Any, path: Path_) -> None:
+        parent = self._stack[-1]
+        assert isinstance(parent.value, dict)
+        key: str = event.value
+        line, col = event.start_mark.line + 1, event.start_mark.column + 1
+        first_line = self._first_line[-1]
+        parent.has_key, parent.key = True, key
+        if key == "<<" and _is_plain(event):
+            self._refuse(event.start_mark, path, "merge keys (<<) are not allowed", "write the keys out")
+            parent.drop = True
+        elif key in first_line:
+            self.problems.append(
+                Problem(
+                    self.file,
+                    line,
+                    col,
+                    (*path, key),
+                    f"duplicate key '{key}' (first at line {first_line[key]}, again at line {line})",
+                    "keep one of them: YAML would silently keep only the last",
                 )
-                continue
+            )
+            parent.drop = True
+        else:
             first_line[key] = line
             self.keys[(*path, key)] = (line, col)
-            result[key] = self.build(value_node, (*path, key), depth + 1)
-        return result
+
+    def _refused_reference(self, event: Any, path: Path_) -> bool:
+        """Refuse an anchor or alias, listing the first few and counting the rest."""
+        if isinstance(event, yaml.AliasEvent):
+            what = f"YAML alias '*{event.anchor}'"
+        elif event.anchor is not None:
+            what = f"YAML anchor '&{event.anchor}'"
+        else:
+            return False
+        self._references += 1
+        if self._references <= MAX_REPORTED:
+            self._refuse(event.start_mark, path, f"{what} is not allowed", "write each value out in full")
+        elif self._references == MAX_REPORTED + 1:
+            self._more_at = (event.start_mark.line + 1, event.start_mark.column + 1, path)
+        return True
+
+    def _refused_tag(self, event: Any, path: Path_) -> bool:
+        tag = getattr(event, "tag", None)
+        if tag is None or tag in _ALLOWED_TAGS[type(event)]:
+            return False
+        self._refuse(
+            event.start_mark,
+            path,
+            f"YAML tag '{short_tag(tag)}' is not allowed",
+            "remove it: ethicard reads only text, true/false, lists and mappings",
+        )
+        return True
+
+
+def _is_plain(event: yaml.ScalarEvent) -> bool:
+    """Written without quotes or a tag: the only form YAML gives a type to."""
+    return event.tag is None and not event.style
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    text: str = event.value
+    if _is_plain(event):
+        if text in _NULLS:
+            return None
+        if text in _BOOLS:
+            return _BOOLS[text]
+    return text

@@ -52,7 +52,15 @@ TextList = Annotated[list[NonEmpty], BeforeValidator(_one_or_many)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # JSON has no NaN or Infinity
+
+
+class LocatedError(ValueError):
+    """A check across a whole model that knows where in the data the fault is (``path``)."""
+
+    def __init__(self, message: str, path: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 # --- the checklist ------------------------------------------------------------------------
@@ -290,18 +298,24 @@ class Checklist(_Strict):
     @model_validator(mode="after")
     def _ids_unique_and_linked(self) -> Checklist:
         seen: set[str] = set()
-        for section in self.sections:
-            for ident in (section.id, *(item.id for item in section.items)):
+        for s, section in enumerate(self.sections):
+            places: list[tuple[str, tuple[str | int, ...]]] = [(section.id, ("sections", s, "id"))]
+            places += [(item.id, ("sections", s, "items", i, "id")) for i, item in enumerate(section.items)]
+            for ident, path in places:
                 if ident in seen:
-                    raise ValueError(f"id '{ident}' is used twice; ids must be unique")
+                    raise LocatedError(f"id '{ident}' is used twice; ids must be unique", path)
                 seen.add(ident)
-        for limit in self.intrinsic_limits:
+        for n, limit in enumerate(self.intrinsic_limits):
             if limit.item not in seen:
-                raise ValueError(f"intrinsic limit '{limit.id}' names item '{limit.item}', which does not exist")
-        rule_ids = [rule.id for rule in self.rules]
-        for ident in rule_ids:
-            if rule_ids.count(ident) > 1:
-                raise ValueError(f"rule id '{ident}' is used twice; rule ids must be unique")
+                raise LocatedError(
+                    f"intrinsic limit '{limit.id}' names item '{limit.item}', which does not exist",
+                    ("intrinsic_limits", n, "item"),
+                )
+        first_rule: dict[str, int] = {}
+        for n, rule in enumerate(self.rules):
+            if rule.id in first_rule:
+                raise LocatedError(f"rule id '{rule.id}' is used twice; rule ids must be unique", ("rules", n, "id"))
+            first_rule[rule.id] = n
         return self
 
     def items(self) -> list[tuple[Section, Item]]:

@@ -1,21 +1,27 @@
-"""Renders a report into each output format through one template per format."""
+"""Renders a report into each output format: through one template per format, or, for data
+formats, through a Python function that reads the same report."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any
 
 import jinja2
+import jinja2.exceptions
+import jinja2.sandbox
 
-from . import escape, pdf, resources, view
+from . import escape, loader, pdf, resources, view
 from .assess import Report
+from .errors import EthicardError, Problem
 
 
 @dataclass(frozen=True)
 class Format:
-    """An output format: its template and the escaping filters its template uses."""
+    """An output format: its template and the escaping filters its template uses, or the
+    function that renders it (``renderer``) when it is data rather than a document."""
 
     name: str
     template: str
@@ -23,6 +29,31 @@ class Format:
     filters: dict[str, Callable[[Any], str]] = field(default_factory=dict)
     autoescape: bool = False
     convert: Callable[[str], bytes] | None = None  # turns the rendered text into a binary document
+    syntax: dict[str, str] = field(default_factory=dict)  # Jinja delimiters, where {{ }} and {% %} are text
+    renderer: Callable[[Report], str] | None = None
+
+
+# In LaTeX braces and percent signs are everywhere: ((* block *)), ((( variable ))), ((= comment =)).
+_LATEX_SYNTAX = {
+    "block_start_string": "((*",
+    "block_end_string": "*))",
+    "variable_start_string": "(((",
+    "variable_end_string": ")))",
+    "comment_start_string": "((=",
+    "comment_end_string": "=))",
+}
+
+
+def _json(report: Report) -> str:
+    from . import cardjson
+
+    return cardjson.dumps(report)
+
+
+def _hf(report: Report) -> str:
+    from . import readme
+
+    return readme.merge("", render(report, "md"), readme.metadata(report))
 
 
 HTML_FILTERS: dict[str, Callable[[Any], str]] = {
@@ -40,6 +71,11 @@ FORMATS: dict[str, Format] = {
     ),
     "html": Format("html", "card.html.j2", (".html", ".htm"), HTML_FILTERS, autoescape=True),
     "pdf": Format("pdf", "card.html.j2", (".pdf",), HTML_FILTERS, autoescape=True, convert=pdf.html_to_pdf),
+    "tex": Format(
+        "tex", "card.tex.j2", (".tex",), {"tex": escape.tex, "tex_inline": escape.tex_inline}, syntax=_LATEX_SYNTAX
+    ),
+    "json": Format("json", "", (".json",), renderer=_json),
+    "hf": Format("hf", "", (), renderer=_hf),
 }
 
 
@@ -76,21 +112,103 @@ def _environment(fmt: Format) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        **fmt.syntax,  # type: ignore[arg-type]
     )
     env.filters.update(fmt.filters)
     return env
 
 
-def render(report: Report, fmt: str | Format = "md") -> str:
+def render(report: Report, fmt: str | Format = "md", *, standalone: bool = False) -> str:
     """The card in one format; same report, byte-identical text, ending with one newline.
-    For a binary format (PDF) this is the text it is made from (HTML); see :func:`render_bytes`."""
+
+    For a binary format (PDF) this is the text it is made from (HTML); see :func:`render_bytes`.
+    ``standalone``: for LaTeX, a complete document instead of a fragment to ``\\input``."""
     chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
-    text = _environment(chosen).get_template(chosen.template).render(card=view.build(report))
+    if chosen.renderer is not None:
+        text = chosen.renderer(report)
+    else:
+        template = _environment(chosen).get_template(chosen.template)
+        text = template.render(card=view.build(report), standalone=standalone)
     return text.rstrip("\n") + "\n"
 
 
-def render_bytes(report: Report, fmt: str | Format = "md") -> bytes:
-    """The card as the bytes of an output file: UTF-8 text, or a binary document such as a PDF."""
+def render_bytes(report: Report, fmt: str | Format = "md", *, template: str | os.PathLike[str] | None = None) -> bytes:
+    """The card as the bytes of an output file: UTF-8 text, or a binary document such as a PDF;
+    laid out by the bundled template, or by ``template`` (see :func:`render_template`)."""
     chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
-    text = render(report, chosen)
+    text = render(report, chosen) if template is None else render_template(report, chosen, template)
     return chosen.convert(text) if chosen.convert is not None else text.encode("utf-8")
+
+
+def sandboxed_environment(fmt: Format) -> jinja2.Environment:
+    """The environment for a researcher's own template: the format's settings and escaping
+    filters, in Jinja's immutable sandbox (no ``_`` attributes, no Python internals, no changing
+    the data), and a loader that serves only the bundled templates: never a file of its own."""
+    base = _environment(fmt)
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
+        loader=jinja2.FunctionLoader(lambda name: resources.template_text(name) if name in _BUNDLED() else None),
+        autoescape=base.autoescape,
+        undefined=jinja2.StrictUndefined,
+        finalize=base.finalize,
+        keep_trailing_newline=base.keep_trailing_newline,
+        trim_blocks=base.trim_blocks,
+        lstrip_blocks=base.lstrip_blocks,
+    )
+    env.filters.update(base.filters)
+    for name, value in base.globals.items():
+        env.globals.setdefault(name, value)  # keeps the sandbox's own safe range()
+    return env
+
+
+_BUNDLED = resources.bundled_templates
+
+
+def render_template(
+    report: Report, fmt: str | Format, template: str | os.PathLike[str], *, standalone: bool = False
+) -> str:
+    """The card laid out by the template file ``template`` (which reads ``card``, as the bundled
+    ones do) in the sandbox; any fault in the template is an EthicardError at its line."""
+    chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
+    path = os.fspath(template)
+    source = loader.read_text(path, what="template")
+    card = view.build(report)
+    env = sandboxed_environment(chosen)
+    try:
+        code = env.compile(source, filename=path)
+        text = env.template_class.from_code(env, code, env.make_globals(None)).render(card=card, standalone=standalone)
+    except jinja2.TemplateSyntaxError as exc:
+        problem = Problem(path, exc.lineno or 0, 0, (), f"template syntax error: {exc.message}")
+        raise EthicardError([problem]) from None
+    except Exception as exc:  # the template's own doing: it is the researcher's code
+        raise EthicardError([_template_problem(path, exc)]) from None
+    return text.rstrip("\n") + "\n"
+
+
+def _template_problem(path: str, exc: Exception) -> Problem:
+    line = _template_line(path, exc.__traceback__)
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        message, hint = (
+            f"not allowed in the sandbox: {str(exc).rstrip('.')}",
+            "a template may only read the card's data",
+        )
+    elif isinstance(exc, jinja2.UndefinedError):
+        message, hint = f"undefined: {exc.message}", "the template reads 'card'; see the bundled templates for its keys"
+    elif isinstance(exc, jinja2.TemplateNotFound):
+        message = f"cannot include or extend '{exc.name}'"
+        hint = "only the bundled templates can be: " + ", ".join(_BUNDLED())
+    elif isinstance(exc, RecursionError):
+        message, hint = "the template calls itself without end", "check recursive macros"
+    else:
+        message, hint = f"the template failed: {type(exc).__name__}: {exc}", ""
+    return Problem(path, line, 0, (), message, hint)
+
+
+def _template_line(path: str, trace: TracebackType | None) -> int:
+    """The line of the template being run when it failed (Jinja puts template lines into the
+    traceback); 0 when it cannot be told."""
+    line = 0
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == path:
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line

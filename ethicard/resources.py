@@ -40,3 +40,8 @@ def template_text(name: str) -> str:
 def crosswalk_text(scheme: str) -> str:
     """A bundled crosswalk file: another scheme's item ids with ethicard's own labels."""
     return _folder("ethicard.checklists").joinpath("crosswalks", f"{scheme}.yaml").read_text(encoding="utf-8")
+
+
+def bundled_templates() -> list[str]:
+    """Names of the templates shipped with ethicard: the only ones a template may include."""
+    return sorted(entry.name for entry in _folder("ethicard.templates").iterdir() if entry.name.endswith(".j2"))

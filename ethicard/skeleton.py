@@ -7,6 +7,7 @@ import textwrap
 from .models import Checklist
 
 _WIDTH = 96
+SCHEMA_FILE = "ethicard-card.schema.json"  # the yaml-language-server modeline points here
 _ABOUT = (
     ("name", '""', "the model's, dataset's or method's name"),
     ("version", '""', "e.g. 1.0.0"),
@@ -62,6 +63,8 @@ def _comment(text: str, indent: str) -> list[str]:
 def skeleton(checklist: Checklist, kind: str) -> str:
     """The YAML text of an empty card of ``kind`` answering ``checklist``."""
     lines = [
+        f"# yaml-language-server: $schema=./{SCHEMA_FILE}",
+        f"# (completion and checks in editors: run 'ethicard schema > {SCHEMA_FILE}' in this folder)",
         f"# MISyn disclosure card answering {checklist.id} {checklist.version}: {checklist.title}",
         "# For each question set status to one of: addressed | partial | not addressed | not applicable,",
         "# write the answer (Markdown) and the evidence (where in the paper or repository; URLs).",

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import loader, resources
 from .errors import EthicardError, Path_, Problem
-from .models import CardBase, Checklist, card_model
+from .models import CardBase, Checklist, LocatedError, card_model
 
 M = TypeVar("M", bound=BaseModel)
 _SHAPES = {
@@ -29,7 +29,7 @@ _SHAPES = {
 def load_checklist(name_or_path: str = "misyn", *, max_bytes: int = loader.DEFAULT_MAX_BYTES) -> Checklist:
     """A bundled checklist by id, or a checklist file by path."""
     if os.sep in name_or_path or name_or_path.endswith((".yaml", ".yml")):
-        document = loader.load(name_or_path, max_bytes=max_bytes)
+        document = loader.load(name_or_path, max_bytes=max_bytes, what="checklist")
     else:
         if name_or_path not in resources.bundled_checklists():
             raise EthicardError(
@@ -142,20 +142,21 @@ def _shape(value: Any) -> str:
 
 
 def _problem(document: loader.Document, model: type[BaseModel], error: Any) -> Problem:
-    path: Path_ = tuple(part for part in error["loc"] if not _is_union_tag(part))
+    path = _data_path(document.data, error["loc"])
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
     if kind == "extra_forbidden":
         allowed = _keys_at(model, tuple(error["loc"][:-1])) or _keys_at(model, path[:-1])
         key = str(path[-1])
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else "allowed keys: " + ", ".join(allowed)
-        return document.problem(path, f"unknown key '{key}'", hint, key=True)
+        return document.problem(path, f"unknown key '{key}'", _unusual(key) + hint, key=True)
     if kind == "missing":
         return document.problem(path, f"missing required key '{path[-1]}'", f"add '{path[-1]}:' here")
     if kind in ("literal_error", "enum"):
         allowed = [a.strip("'") for a in str(ctx.get("expected", "")).replace(" or ", ", ").split(", ")]
         close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.5)
         hint = (f"did you mean '{close[0]}'? " if close else "") + "allowed: " + ", ".join(allowed)
+        hint = (_unusual(value) if isinstance(value, str) else "") + hint
         return document.problem(path, f"'{value}' is not an allowed value", hint)
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return document.problem(
@@ -171,14 +172,31 @@ def _problem(document: loader.Document, model: type[BaseModel], error: Any) -> P
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         what = "a whole number" if kind.startswith("int") else "a number"
         return document.problem(path, f"expected {what}, got {_describe(value)}")
+    if kind == "finite_number":
+        return document.problem(
+            path, f"expected a finite number, got {_describe(value)}", "NaN and infinity are not results"
+        )
     if kind in ("string_too_short", "too_short"):
         return document.problem(path, "must not be empty")
     if kind == "string_pattern_mismatch":
         return document.problem(
             path, f"{_describe(value)} does not have the expected form", f"expected pattern {ctx.get('pattern')}"
         )
+    cause = ctx.get("error")
+    if isinstance(cause, LocatedError):
+        return document.problem((*path, *cause.path), str(cause))
     message = str(error["msg"]).removeprefix("Value error, ")
     return document.problem(path, message)
+
+
+def _unusual(text: str) -> str:
+    """Names the characters that make a key or choice differ from the one it looks like: a
+    Cyrillic letter a (U+0430) for a Latin one, a zero-width space, a non-breaking space."""
+    odd = sorted({char for char in text if not (char.isascii() and char.isprintable())}, key=text.index)
+    if not odd:
+        return ""
+    named = ", ".join(loader.describe_character(char) for char in odd[:3]) + (", ..." if len(odd) > 3 else "")
+    return f"it contains {named}; "
 
 
 def _describe(value: Any) -> str:
@@ -192,6 +210,23 @@ def _describe(value: Any) -> str:
 def _mapping_hint(model: type[BaseModel], path: Path_) -> str:
     keys = _keys_at(model, path)
     return "expected keys: " + ", ".join(keys[:8]) + (", ..." if len(keys) > 8 else "") if keys else ""
+
+
+def _data_path(data: Any, loc: tuple[str | int, ...]) -> Path_:
+    """The error's location in the data: pydantic's loc without the names of union members it
+    inserts, which are told apart from the card's own keys (a key may be 'str' or 'a[1]') by
+    walking the data."""
+    path: list[str | int] = []
+    for part in loc:
+        found = part in data if isinstance(data, dict) else isinstance(data, list) and part in range(len(data))
+        if found:
+            data = data[part]
+        elif _is_union_tag(part):
+            continue
+        else:
+            data = None
+        path.append(part)
+    return tuple(path)
 
 
 def _is_union_tag(part: str | int) -> bool:

@@ -158,6 +158,12 @@ def build(report: Report) -> dict[str, Any]:
             "version": checklist.version,
             "title": checklist.title,
             "reference": checklist.reference,
+            "label": f"{checklist.id} {checklist.version}"
+            + (
+                f" (the card was written for {card.checklist.version})"
+                if card.checklist.version != checklist.version
+                else ""
+            ),
         },
         "about": card.about.model_dump(mode="json"),
         "score": report.score,

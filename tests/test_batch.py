@@ -199,11 +199,14 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert len(list(csv.DictReader(io.StringIO(out.decode())))) == 4
 
 
-def test_folder_without_cards_and_bad_jobs_are_usage_errors(ethicard, tmp_path: Path) -> None:
-    (tmp_path / "empty").mkdir()
-    result = ethicard("check", "empty")
-    assert result.code == 2
-    assert "empty: no card files (*.yaml, *.yml) in this folder" in result.err
+def test_folder_without_cards_is_a_problem_and_bad_jobs_a_usage_error(ethicard, tmp_path: Path) -> None:
+    (tmp_path / "empty" / ".git").mkdir(parents=True)
+    (tmp_path / "empty" / ".git" / "hidden.yaml").write_text("not: searched\n", encoding="utf-8")
+    shutil.copy(DATA / "minimal.yaml", tmp_path / "card.yaml")
+    result = ethicard("check", "empty", "card.yaml", "--format", "csv")
+    assert result.code == 1
+    assert [row["valid"] for row in csv.DictReader(io.StringIO(result.out))] == ["false", "true"]
+    assert result.err == "empty: <document>: is a folder with no card files (*.yaml, *.yml) in it (name card files)\n"
     assert ethicard("check", DATA / "minimal.yaml", "--jobs", "-1").code == 2
 
 

@@ -28,3 +28,5 @@ def test_wheel_installs_and_renders_from_anywhere(tmp_path: Path) -> None:
     assert "valid (misyn " in module.stdout
     crosswalk = run(bin_dir / "ethicard", "crosswalk", EXAMPLE, "--to", "neurips", cwd=outside)  # packaged data
     assert "remaining (of 16)" in crosswalk.stdout
+    run(bin_dir / "ethicard", "render", EXAMPLE, "-o", "card.tex", cwd=outside)  # the two LaTeX templates
+    assert (outside / "card.tex").read_bytes() == EXAMPLE.with_name("card.tex").read_bytes()

@@ -1,0 +1,181 @@
+"""Property tests of the LaTeX and Markdown escapers: any text stays text.
+
+The LaTeX property runs hundreds of generated texts through the escaper, then compiles a sample
+of them in one pdflatex run and reads them back from the PDF.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import markdown
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from latex import compile_pdf, flat
+
+from ethicard.escape import md_block, md_inline, tex, tex_inline
+
+SPECIALS = "\\{}$&#^_%~<>|\"`'[]*-,!?@=+/.:;()\t\n\r \u00a0\u2028"
+TRICKY = st.text(alphabet=st.sampled_from(list(SPECIALS) + list("abcXYZ019")), max_size=60)
+# Pieces of Markdown and LaTeX syntax, so that generated texts often hold whole constructs.
+FRAGMENTS = (
+    "[a](http://x)",
+    "![i](x.png)",
+    "[r]: http://y",
+    "<http://z>",
+    "<b>",
+    "</div>",
+    "<!--",
+    "-->",
+    "<!-- ethicard:end -->",
+    "# ",
+    "## ",
+    "---",
+    "===",
+    "***",
+    "___",
+    "| a | b |",
+    "|---|",
+    "```",
+    "~~~",
+    "1. ",
+    "- ",
+    "+ ",
+    "* ",
+    "> ",
+    "    ",
+    "&amp;",
+    "&#60;",
+    "\\",
+    "\\input{x}",
+    "\\write18{y}",
+    "^^5c",
+    "$",
+    "%",
+    "{",
+    "}",
+    "~",
+    "#",
+    "_",
+    "`",
+    "'",
+    ",",
+    "--",
+    "\n",
+    "\n\n",
+    " ",
+    "a",
+    "Z",
+    "7",
+)
+STRUCTURED = st.lists(st.sampled_from(FRAGMENTS), max_size=12).map("".join)
+ANY = st.one_of(TRICKY, STRUCTURED, st.text(max_size=60))
+# Characters whose printed form pdftotext gives back unchanged: ASCII and some Latin letters.
+LITERAL = st.text(
+    alphabet=st.sampled_from(list(string.printable.replace("\x0b", "").replace("\x0c", "")) + list("éüłßÆø")),
+    max_size=50,
+)
+# What the escaper may write: text commands ending in {}, escaped specials, math symbols in \ensuremath.
+TEX_TOKEN = re.compile(r"\\ensuremath\{(?:\\[A-Za-z]+)+\}|\\[A-Za-z]+\{\}|\\[{}$&#_%,\-]|\{[\[\]*]\}|\{\}")
+MATH = {
+    "leq geq neq approx sim equiv ll gg mp propto infty surd in sum partial nabla times prime leftrightarrow "
+    "Rightarrow Leftrightarrow vartheta phi epsilon varepsilon varphi varsigma alpha beta gamma delta zeta eta "
+    "theta iota kappa lambda mu nu xi pi rho sigma tau upsilon chi psi omega Gamma Delta Theta Lambda Xi Pi "
+    "Sigma Upsilon Phi Psi Omega"
+}
+MATH = set(" ".join(MATH).split())
+NAMED = {"pounds", "S", "P", "guillemotleft", "guillemotright", "guilsinglleft", "guilsinglright"}
+NAMED |= {"quotesinglbase", "quotedblbase", "allowbreak"}
+DANGEROUS = {"input", "include", "write", "immediate", "openout", "catcode", "def", "csname", "end", "special"}
+EXAMPLES = {"tex": 0}
+
+
+def _check_tex(text: str, escaped: str) -> None:
+    for token in TEX_TOKEN.findall(escaped):
+        for name in re.findall(r"\\([A-Za-z]+)", token):
+            assert name.startswith("text") or name in NAMED or name == "ensuremath" or name in MATH, name
+            assert name not in DANGEROUS
+    residue = TEX_TOKEN.sub("", escaped)
+    assert not set(residue) & set("\\{}$&#^_%"), residue
+    assert residue.count("~") == text.count("\u00a0")
+    assert not re.search(r"--|''|,,", escaped)  # ligatures broken: printed as typed
+    for char in residue:
+        assert char == "\n" or " " <= char <= "~" or 0xC0 <= ord(char) < 0x250, repr(char)
+
+
+def test_tex_escaper_keeps_any_text_as_text_and_a_sample_compiles_literally(tmp_path: Path) -> None:
+    literal: list[str] = []
+    arbitrary: list[str] = []
+
+    @settings(max_examples=500, deadline=None, database=None)
+    @given(ANY, LITERAL)
+    def check(text: str, plain: str) -> None:
+        EXAMPLES["tex"] += 1
+        for sample in (text, plain):
+            block, inline = tex(sample), tex_inline(sample)
+            _check_tex(sample, block)
+            _check_tex(sample, inline)
+            assert "\n" not in inline
+            assert "\n\n\n" not in block and block == block.strip()
+        for char in text:
+            if 0x1F000 <= ord(char) < 0x20000:
+                assert f"{{[}}U+{ord(char):04X}{{]}}" in tex(text)
+        literal.append(plain)
+        arbitrary.append(text)
+
+    check()
+    assert EXAMPLES["tex"] >= 500
+    chosen = sorted(set(literal), key=lambda t: (-len(t), t))[:40]
+    others = [*sorted(set(arbitrary), key=lambda t: (-len(t), t))[:20], "emoji \U0001f600 and \u202e"]
+    body = [f"ZZSAMPLE{i}BEGINZZ {tex(text)} ZZSAMPLE{i}ENDZZ\n\n" for i, text in enumerate(chosen)]
+    body += [f"{tex_inline(text)}\n\n{tex(text)}\n\n" for text in others]
+    (tmp_path / "sample.tex").write_text(
+        "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{lmodern}\n\\pagestyle{empty}\n"
+        "\\hyphenpenalty=10000 \\exhyphenpenalty=10000 \\sloppy\n\\begin{document}\n"
+        + "".join(body)
+        + "\\end{document}\n",
+        encoding="utf-8",
+    )
+    shown = flat(compile_pdf(tmp_path, "sample.tex"))
+    for i, text in enumerate(chosen):
+        found = re.search(rf"ZZSAMPLE{i}BEGINZZ(.*?)ZZSAMPLE{i}ENDZZ", shown, re.S)
+        assert found, i
+        assert found.group(1) == flat(text), (text, found.group(1))
+    assert "[U+1F600]" in shown and "[U+202E]" in shown
+
+
+MARKER = re.compile(r"^\s*<!--\s*ethicard:(begin|end)\s*-->\s*$", re.M)
+
+
+def _tags(html: str) -> list[str]:
+    return re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", html)
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(ANY)
+def test_md_inline_stays_inside_its_list_item_cell_or_heading(text: str) -> None:
+    escaped = md_inline(text)
+    assert "\n" not in escaped
+    html = markdown.markdown(f"Intro\n\n- {escaped}\n- next\n", extensions=["tables"])
+    assert sorted(_tags(html)) == ["li", "li", "p", "ul"], html
+    table = markdown.markdown(f"| | |\n|---|---|\n| Kind | {escaped} |\n", extensions=["tables"])
+    assert sorted(set(_tags(table))) == ["table", "tbody", "td", "th", "thead", "tr"], table
+    assert _tags(table).count("td") == 2, table
+    heading = markdown.markdown(f"# Card: {escaped}\n\nAfter", extensions=["tables"])
+    assert _tags(heading) == ["h1", "p"], heading
+    assert "<!--" not in html + table + heading
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(st.one_of(ANY, st.lists(ANY, max_size=6).map("\n".join)))
+def test_md_block_cannot_change_the_card_structure(text: str) -> None:
+    escaped = md_block(text)
+    html = markdown.markdown(f"{escaped}\n\n## After\n", extensions=["tables", "fenced_code"])
+    tags = _tags(html)
+    assert set(tags) <= {"p", "ul", "ol", "li", "em", "strong", "code", "pre", "br", "h2"}, html
+    assert tags.count("h2") == 1 and html.endswith("<h2>After</h2>"), html
+    assert "<!--" not in html
+    assert not MARKER.search(escaped)
+    assert "---" not in [line.strip() for line in escaped.splitlines()]

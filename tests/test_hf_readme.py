@@ -1,0 +1,172 @@
+"""The card in a Hugging Face or GitHub README: `-f hf`, and `--into README.md` between markers,
+read back with the real huggingface_hub."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import DATA, EXAMPLE
+
+BEGIN, END = "<!-- ethicard:begin -->", "<!-- ethicard:end -->"
+TAGS = ["synthetic-data", "medical-imaging", "ethicard"]
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+def test_minimal_card_hf_matches_golden(ethicard, golden) -> None:
+    result = ethicard("render", DATA / "minimal.yaml", "-f", "hf")
+    assert result.code == 0, result.err
+    golden(result.out, DATA / "minimal.hf.md")
+
+
+def test_new_readme_loads_as_a_hugging_face_model_card(ethicard, tmp_path: Path) -> None:
+    from huggingface_hub import ModelCard
+
+    result = ethicard("render", EXAMPLE, "--into", "README.md")
+    assert result.code == 0, result.err
+    card = ModelCard.load(tmp_path / "README.md")
+    assert card.data.tags == TAGS
+    assert card.data.license == "other"  # the example's licence is prose, not one identifier
+    assert card.data.base_model == "stabilityai/stable-diffusion-2-1-base"
+    assert "# MISyn disclosure card: CXR-LDM 1.0.0" in card.text
+    assert card.text.count(BEGIN) == card.text.count(END) == 1
+
+
+def test_dataset_card_with_a_licence_identifier(ethicard, tmp_path: Path) -> None:
+    from huggingface_hub import DatasetCard
+
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("  release: on request\n", "  release: on request\n  license: CC-BY-4.0\n  base_model: a/b\n")
+    (tmp_path / "card.yaml").write_text(text, encoding="utf-8")
+    assert ethicard("render", "card.yaml", "--into", "README.md").code == 0
+    card = DatasetCard.load(tmp_path / "README.md")
+    assert card.data.tags == TAGS
+    assert card.data.license == "cc-by-4.0"
+    assert card.data.to_dict().get("base_model") is None  # a dataset card has no base model key
+
+
+def test_existing_readme_keeps_its_text_and_front_matter(ethicard, tmp_path: Path) -> None:
+    from huggingface_hub import ModelCard
+
+    front = "---\n# my own comment\nlicense: mit\ntags:\n- medical\n- ethicard\nlibrary_name: diffusers\n---\n"
+    before = "# My model\n\nSome text written by hand.\n\n"
+    after = "\n## Citation\n\nCite us. <!-- ethicard:end --> inline is not a marker\n"
+    readme = tmp_path / "README.md"
+    readme.write_text(front + before + BEGIN + "\nold card\n" + END + after, encoding="utf-8")
+    result = ethicard("render", EXAMPLE, "--into", "README.md")
+    assert result.code == 0, result.err
+    assert "updated README.md" in result.err
+    text = readme.read_text(encoding="utf-8")
+    body = text[text.index("\n---\n") + 5 :]
+    assert body.startswith(before + BEGIN + "\n")
+    assert body.endswith("\n" + END + after)
+    assert "old card" not in body and "# MISyn disclosure card: CXR-LDM 1.0.0" in body
+    card = ModelCard.load(readme)
+    assert card.data.license == "mit"  # the README's own value wins
+    assert card.data.tags == ["medical", "ethicard", "synthetic-data", "medical-imaging"]
+    assert card.data.library_name == "diffusers"
+    assert card.data.base_model == "stabilityai/stable-diffusion-2-1-base"
+    first = readme.read_bytes()
+    again = ethicard("render", EXAMPLE, "--into", "README.md")
+    assert again.code == 0 and "README.md is up to date" in again.err
+    assert readme.read_bytes() == first
+
+
+def test_front_matter_already_complete_is_left_byte_for_byte(ethicard, tmp_path: Path) -> None:
+    front = (
+        "---\n# kept comment\nlicense: other\nbase_model: stabilityai/stable-diffusion-2-1-base\n"
+        "tags: [ethicard, synthetic-data, medical-imaging]\n---\n"
+    )
+    readme = tmp_path / "README.md"
+    readme.write_text(front + "Hello.\n", encoding="utf-8")
+    assert ethicard("render", EXAMPLE, "--into", "README.md").code == 0
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith(front + "Hello.\n\n" + BEGIN + "\n")
+    assert text.endswith(END + "\n")
+
+
+def test_readme_without_markers_or_front_matter_gets_both(ethicard, tmp_path: Path) -> None:
+    from huggingface_hub import ModelCard
+
+    original = "# Project\n\nNo newline at the end"
+    readme = tmp_path / "README.md"
+    readme.write_text(original, encoding="utf-8")
+    assert ethicard("render", EXAMPLE, "--into", "README.md").code == 0
+    text = readme.read_text(encoding="utf-8")
+    front_end = text.index("\n---\n") + 5
+    assert text.startswith("---\n")
+    assert text[front_end:].startswith(original + "\n\n" + BEGIN + "\n")
+    assert ModelCard.load(readme).data.tags == TAGS
+
+
+def test_crlf_readme_stays_crlf_and_idempotent(ethicard, tmp_path: Path) -> None:
+    from huggingface_hub import ModelCard
+
+    readme = tmp_path / "README.md"
+    readme.write_bytes(b"---\r\nlicense: mit\r\n---\r\n# Title\r\n\r\nText.\r\n")
+    assert ethicard("render", EXAMPLE, "--into", "README.md").code == 0
+    raw = readme.read_bytes()
+    assert raw.count(b"\r\n") > 100
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    assert b"# Title\r\n\r\nText.\r\n\r\n" + BEGIN.encode() + b"\r\n" in raw
+    assert ModelCard.load(readme).data.license == "mit"
+    assert ethicard("render", EXAMPLE, "--into", "README.md").code == 0
+    assert readme.read_bytes() == raw
+
+
+MALFORMED = {
+    "duplicated_begin": (f"A\n{BEGIN}\nx\n{BEGIN}\ny\n{END}\n", 4, "a second '<!-- ethicard:begin -->' inside"),
+    "end_before_begin": (f"A\n{END}\nx\n{BEGIN}\n", 2, "comes before any"),
+    "unclosed": (f"A\n\n{BEGIN}\nx\n", 3, "is never closed"),
+    "nested": (f"{BEGIN}\n{BEGIN}\n{END}\n{END}\n", 2, "a second '<!-- ethicard:begin -->' inside"),
+    "two_blocks": (f"{BEGIN}\n{END}\n{BEGIN}\n{END}\n", 3, "a second '<!-- ethicard:begin -->' after"),
+    "second_end": (f"{BEGIN}\n{END}\n{END}\n", 3, "a second '<!-- ethicard:end -->'"),
+    "unclosed_front_matter": ("---\ntags: [a]\n# no closing line\n", 1, "front matter opened here is never closed"),
+    "front_matter_not_a_mapping": ("---\n- a\n- b\n---\nText\n", 2, "front matter must be a mapping"),
+    "front_matter_bad_yaml": ("---\ntags: [a\n---\n", 3, "front matter is not valid YAML"),
+    "tags_not_a_list": ("---\ntags: {a: 1}\n---\n", 2, "'tags' must be a list"),
+}
+
+
+@pytest.mark.parametrize("name", MALFORMED, ids=list(MALFORMED))
+def test_malformed_readme_is_refused_located_and_left_untouched(ethicard, tmp_path: Path, name: str) -> None:
+    content, line, message = MALFORMED[name]
+    readme = tmp_path / "README.md"
+    readme.write_bytes(content.encode())
+    result = ethicard("render", EXAMPLE, "--into", "README.md")
+    assert result.code == 1
+    assert result.err.startswith(f"README.md:{line}:1: "), result.err
+    assert message in result.err
+    assert readme.read_bytes() == content.encode()
+    assert [p.name for p in tmp_path.iterdir()] == ["README.md"]  # no temporary file left behind
+
+
+def test_hostile_card_cannot_close_the_block_early(ethicard, tmp_path: Path) -> None:
+    from huggingface_hub import ModelCard
+
+    readme = tmp_path / "README.md"
+    readme.write_text("Intro\n", encoding="utf-8")
+    hostile = DATA / "hostile" / "outputs" / "markdown.yaml"
+    assert ethicard("render", hostile, "--into", "README.md").code == 0
+    text = readme.read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.splitlines()]
+    assert lines.count(BEGIN) == 1 and lines.count(END) == 1 and lines[-1] == END
+    readme.write_text(text + "Outro\n", encoding="utf-8")
+    assert ethicard("render", hostile, "--into", "README.md").code == 0
+    assert readme.read_text(encoding="utf-8") == text + "Outro\n"
+    assert ModelCard.load(readme).data.tags == TAGS
+
+
+def test_into_refuses_the_card_itself_and_other_outputs(ethicard, tmp_path: Path) -> None:
+    card = tmp_path / "card.yaml"
+    card.write_bytes(EXAMPLE.read_bytes())
+    result = ethicard("render", "card.yaml", "--into", "card.yaml")
+    assert result.code == 2
+    assert card.read_bytes() == EXAMPLE.read_bytes()
+    assert ethicard("render", "card.yaml", "--into", "README.md", "-o", "x.md").code == 2
+    assert ethicard("render", "card.yaml", "--into", "README.md", "-f", "tex").code == 2
+    assert not (tmp_path / "README.md").exists()
