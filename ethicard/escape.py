@@ -13,6 +13,7 @@ _MD_BLOCK_CHARS = re.compile(r"([\\\[\]|`])")  # backticks too: only whole code 
 _MD_RULE_OR_UNDERLINE = re.compile(r"^\s{0,3}([-=*_+]\s*)+$")
 # List markers a line may open with ('- ', '1. ', '- 2) ' ...): what follows them starts a block too.
 _MD_LIST_MARKERS = re.compile(r"^\s*(?:(?:[-*+]|\d{1,9}[.)])(?:\s+|$))*")
+_MD_ONE_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])\s+")
 _MD_LEADING_SIGN = re.compile(r"^([-+=])(?=[-+=\s]|$)")
 _MD_LEADING_NUMBER = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 _MD_CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
@@ -47,6 +48,17 @@ def _md_line(raw: str) -> str:
     return "".join(parts)
 
 
+def _rule_after_markers(raw: str) -> int | None:
+    """Where a thematic break starts after one or more list markers, if the rest of the line is one."""
+    position = len(raw) - len(raw.lstrip())
+    while marker := _MD_ONE_LIST_MARKER.match(raw, position):
+        position = marker.end()
+        rest = raw[position:]
+        if rest and _MD_RULE_OR_UNDERLINE.match(rest):
+            return position
+    return None
+
+
 def md_block(text: object) -> str:
     """An answer's Markdown, kept for emphasis, code and lists, but unable to change the card's
     structure: no headings, rules, tables, links, images, raw HTML, fences or front matter."""
@@ -55,8 +67,11 @@ def md_block(text: object) -> str:
         raw = raw.rstrip()
         markers = _MD_LIST_MARKERS.match(raw)
         rest = raw[markers.end() :] if markers else raw
+        rule_at = _rule_after_markers(raw)
         if _MD_RULE_OR_UNDERLINE.match(raw):
             line = "\\" + raw.lstrip()
+        elif rule_at is not None:  # '1. - - -' is a rule inside a list item, not three empty items
+            line = raw[:rule_at] + "\\" + raw[rule_at:]
         elif rest.startswith(("#", "```", "~~~")) or _MD_RULE_OR_UNDERLINE.match(rest):
             # a heading, rule or fence, also inside a list item: all of it text, code spans included
             plain = _md_plain(rest)

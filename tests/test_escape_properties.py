@@ -11,7 +11,7 @@ import string
 from pathlib import Path
 
 import markdown
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from latex import compile_pdf, flat
 
@@ -170,6 +170,8 @@ def test_md_inline_stays_inside_its_list_item_cell_or_heading(text: str) -> None
 
 @settings(max_examples=500, deadline=None, database=None)
 @given(st.one_of(ANY, st.lists(ANY, max_size=6).map("\n".join)))
+@example("1. - - - ")  # a rule inside a list item, found by this test
+@example("- * * *")
 def test_md_block_cannot_change_the_card_structure(text: str) -> None:
     escaped = md_block(text)
     html = markdown.markdown(f"{escaped}\n\n## After\n", extensions=["tables", "fenced_code"])
