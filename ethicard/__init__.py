@@ -21,19 +21,19 @@ __all__ = [
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .assess import Report, assess
+    from .assessment import Report, assess
     from .errors import EthicardError, Problem
-    from .render import render
+    from .rendering import render
     from .validate import load_card, load_checklist
 
 _WHERE = {
     "EthicardError": "errors",
     "Problem": "errors",
-    "Report": "assess",
-    "assess": "assess",
+    "Report": "assessment",
+    "assess": "assessment",
     "load_card": "validate",
     "load_checklist": "validate",
-    "render": "render",
+    "render": "rendering",
 }
 
 

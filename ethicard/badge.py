@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from .assess import Report
+from .assessment import Report
 
 LABEL = "MISyn card"
 _HEIGHT = 20

@@ -93,7 +93,7 @@ def find_cards(paths: Sequence[str]) -> list[str]:
 def check_card(path: str, checklist: Checklist | None, max_bytes: int, options: Options = Options()) -> CardResult:
     """Read, validate and assess one card; its problems, even an internal error, become the record."""
     from . import summary
-    from .assess import assess
+    from .assessment import assess
     from .validate import load_card
 
     if os.path.isdir(path):  # a folder named on the command line, with no card in it

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from . import view
-from .assess import Report
+from .assessment import Report
 
 FORMAT = "ethicard-card"
 FORMAT_VERSION = 1

@@ -16,7 +16,7 @@ from . import __version__
 from .errors import EthicardError, UsageError
 
 if TYPE_CHECKING:
-    from .assess import Report
+    from .assessment import Report
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 CROSSWALK_SCHEMES = ("claim2024", "mi-claim-gen", "neurips", "hf-modelcard")
@@ -86,7 +86,7 @@ def _percent(text: str) -> float:
 
 
 def _report(path: str, checklist_name: str | None, given_max_bytes: int | None) -> Report:
-    from .assess import assess
+    from .assessment import assess
     from .loader import max_bytes_setting
     from .validate import load_card, load_checklist
 
@@ -149,7 +149,7 @@ def _draw(text: str) -> None:
 
 def _render(args: argparse.Namespace) -> int:
     from .files import refuse_same_file, write_atomic
-    from .render import FORMATS, format_for, render, render_bytes, render_template
+    from .rendering import FORMATS, format_for, render, render_bytes, render_template
 
     if args.into:
         return _render_into(args)
@@ -197,7 +197,7 @@ def _emit(output: str | None, text: str) -> None:
 def _render_into(args: argparse.Namespace) -> int:
     from .files import refuse_same_file
     from .readme import metadata, update
-    from .render import render
+    from .rendering import render
 
     if args.output or args.standalone or args.fmt not in (None, "md", "hf"):
         raise UsageError("--into writes the Markdown card into a README; it takes no -o, -f or --standalone")

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 
 from . import loader, resources
-from .assess import Report
+from .assessment import Report
 from .models import FieldPath, NonEmpty, _Strict
 from .rules import field_value, given
 from .validate import validate_model

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .assess import Report
+from .assessment import Report
 from .errors import EthicardError, Problem
 from .files import write_atomic
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import view
-from .assess import GAP_KINDS, Report
+from .assessment import GAP_KINDS, Report
 
 
 def gate(report: Report, *, strict: bool = False, min_score: float | None = None) -> list[str]:

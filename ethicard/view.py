@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import __version__
-from .assess import GAP_KINDS, UNANSWERED, ItemResult, Report
+from .assessment import GAP_KINDS, UNANSWERED, ItemResult, Report
 from .models import CARD_FORMAT_VERSION
 from .rules import Finding
 

@@ -85,7 +85,7 @@ def write(folder: Path, card: dict[str, Any], name: str = "card.yaml") -> Path:
 def report(folder: Path, card: dict[str, Any], checklist: str | None = None):  # type: ignore[no-untyped-def]
     """The assessment of ``card`` through the public Python API."""
     from ethicard import load_card, load_checklist
-    from ethicard.assess import assess  # 'from ethicard import assess' can yield the module: see the report
+    from ethicard.assessment import assess  # 'from ethicard import assess' can yield the module: see the report
 
     loaded, used = load_card(write(folder, card), load_checklist(checklist) if checklist else None)
     return assess(loaded, used)

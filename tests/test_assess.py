@@ -54,7 +54,7 @@ def test_the_example_and_complete_cards_of_every_kind_show_no_gap(tmp_path: Path
 
 def test_the_example_card_shows_no_gap_and_no_finding() -> None:
     from ethicard import load_card
-    from ethicard.assess import assess
+    from ethicard.assessment import assess
 
     result = assess(*load_card(EXAMPLE))
     assert [gap.kind for gap in result.gaps if gap.found] == []

@@ -16,7 +16,7 @@ MINIMAL = DATA / "minimal.yaml"
 
 
 def _report():  # type: ignore[no-untyped-def]
-    from ethicard.assess import assess
+    from ethicard.assessment import assess
     from ethicard.validate import load_card
 
     return assess(*load_card(MINIMAL))
@@ -166,7 +166,7 @@ def test_hostile_or_broken_template_is_one_located_problem(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, template: str, message: str
 ) -> None:
     from ethicard.errors import EthicardError
-    from ethicard.render import render_template
+    from ethicard.rendering import render_template
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "my.md.j2").write_text(template, encoding="utf-8")
@@ -230,7 +230,7 @@ def test_template_output_is_byte_identical_across_runs(ethicard, tmp_path: Path,
 
 def test_python_api_names_the_template_file_and_line(tmp_path: Path) -> None:
     from ethicard.errors import EthicardError
-    from ethicard.render import render_template
+    from ethicard.rendering import render_template
 
     template = tmp_path / "t.j2"
     template.write_text("{{ card.score }}\n{{ lipsum.__globals__['os'] }}", encoding="utf-8")
@@ -240,8 +240,8 @@ def test_python_api_names_the_template_file_and_line(tmp_path: Path) -> None:
 
 
 def test_html_output_of_a_template_is_autoescaped(tmp_path: Path) -> None:
-    from ethicard.assess import assess
-    from ethicard.render import render_template
+    from ethicard.assessment import assess
+    from ethicard.rendering import render_template
     from ethicard.validate import load_card
 
     card = tmp_path / "card.yaml"

@@ -137,7 +137,7 @@ def test_html_is_self_contained(ethicard) -> None:
 
 
 def test_html_shows_what_the_markdown_card_shows(ethicard) -> None:
-    from ethicard.assess import assess
+    from ethicard.assessment import assess
     from ethicard.validate import load_card
     from ethicard.view import build
 
@@ -178,8 +178,8 @@ def test_unanswered_partial_and_not_applicable_are_marked_in_colour_and_text(eth
 
 def test_findings_are_rendered_generically() -> None:
     """Findings come from the assessment: any entry with rule, source and message is listed, escaped."""
-    from ethicard.assess import assess
-    from ethicard.render import FORMATS, _environment
+    from ethicard.assessment import assess
+    from ethicard.rendering import FORMATS, _environment
     from ethicard.validate import load_card
     from ethicard.view import build
 

@@ -14,7 +14,7 @@ import jinja2.exceptions
 import jinja2.sandbox
 
 from . import escape, loader, pdf, resources, view
-from .assess import Report
+from .assessment import Report
 from .errors import EthicardError, Problem
 
 
