@@ -316,12 +316,12 @@ def test_bad_size_limit_is_a_usage_error(ethicard, args: list[str], env: dict[st
 def test_internal_error_is_one_line_and_debug_shows_the_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from ethicard import assess, cli
+    from ethicard import assessment, cli
 
     def broken(*args: object) -> None:
         raise RuntimeError("simulated fault")
 
-    monkeypatch.setattr(assess, "assess", broken)
+    monkeypatch.setattr(assessment, "assess", broken)
     assert cli.main(["check", str(MINIMAL)]) == 3
     assert capsys.readouterr().err == (
         f"ethicard: internal error while checking {MINIMAL}: "
