@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from . import __version__
-from .errors import EthicardError, Problem, UsageError
+from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EthicardError, Problem, UsageError
 
 if TYPE_CHECKING:
     from .models import Checklist
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 CARD_SUFFIXES = (".yaml", ".yml")
 FORMATS = ("text", "json", "csv")
 STATUSES = ("addressed", "partial", "not addressed", "not applicable", "unanswered")
-EXIT_OK, EXIT_PROBLEMS, EXIT_INTERNAL = 0, 1, 3
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import EthicardError, UsageError
+from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EthicardError, UsageError
 
 if TYPE_CHECKING:
     from .assessment import Report
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 CROSSWALK_SCHEMES = ("claim2024", "mi-claim-gen", "neurips", "hf-modelcard")
 _MAX_BYTES_HELP = "largest input accepted, in bytes (default: $ETHICARD_MAX_BYTES, else 1000000)"
 
@@ -151,6 +150,10 @@ def _render(args: argparse.Namespace) -> int:
     from .files import refuse_same_file, write_atomic
     from .rendering import FORMATS, format_for, render, render_bytes, render_template
 
+    if args.output == "":
+        raise UsageError("-o needs a file name ('-' for standard output)")
+    if args.output == "-":
+        args.output = None
     if args.into:
         return _render_into(args)
     fmt = args.fmt
@@ -277,4 +280,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             raise
         print(f"ethicard: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
-        return 3
+        return EXIT_INTERNAL

@@ -70,6 +70,10 @@ class Problem:
         }
 
 
+# Exit codes of the command line: all good, an input has problems, a usage error, ethicard's own fault.
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
 class EthicardError(Exception):
     """Raised with every problem found in one input; the message lists them all."""
 

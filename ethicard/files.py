@@ -12,16 +12,19 @@ from .errors import UsageError
 def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, newline: str = "") -> None:
     """Write ``text`` (or bytes) to ``path`` through a temporary file in the same folder and a
     rename, so a reader never sees half a file and a failure leaves the old file as it was."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
+    named = Path(path)
+    target = Path(os.path.realpath(named))  # through a link: replace the file it points to, keep the link
+    folder = target.parent
     if not folder.is_dir():
-        raise UsageError(f"{target}: the folder {folder} does not exist")
+        raise UsageError(f"{named}: the folder {named.parent} does not exist")
     if target.is_dir():
-        raise UsageError(f"{target} is a folder; name the output file")
+        raise UsageError(f"{named} is a folder; name the output file")
+    if target.exists() and not target.is_file():
+        raise UsageError(f"{named} is not a regular file (a device or a pipe); name an output file")
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise UsageError(f"{target}: cannot write in {folder} ({exc.strerror or exc})") from None
+        raise UsageError(f"{named}: cannot write in {folder} ({exc.strerror or exc})") from None
     try:
         data = text if isinstance(text, bytes) else text.replace("\n", newline or "\n").encode("utf-8")
         with os.fdopen(handle, "wb") as stream:
@@ -36,7 +39,7 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, newline: st
     except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise UsageError(f"{target}: cannot be written ({exc.strerror or exc})") from None
+            raise UsageError(f"{named}: cannot be written ({exc.strerror or exc})") from None
         raise
 
 

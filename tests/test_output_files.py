@@ -98,3 +98,24 @@ def test_write_that_fails_midway_keeps_the_old_file_and_removes_the_temporary_on
         files.write_atomic(folder / "out.md", "new text\n")
     assert (folder / "out.md").read_bytes() == PREVIOUS
     assert _listing(folder) == ["broken.yaml", "card.yaml", "out.md"]
+
+
+def test_output_through_a_link_replaces_the_linked_file_and_keeps_the_link(ethicard, folder: Path) -> None:
+    (folder / "link.md").symlink_to("out.md")
+    assert ethicard("render", "card.yaml", "-o", "link.md").code == 0
+    assert (folder / "link.md").is_symlink()
+    assert (folder / "out.md").read_bytes().startswith(b"# MISyn disclosure card")
+
+
+def test_output_onto_a_pipe_is_refused_and_the_pipe_stays(ethicard, folder: Path) -> None:
+    os.mkfifo(folder / "pipe.md")
+    result = ethicard("render", "card.yaml", "-o", "pipe.md")
+    assert (result.code, "is not a regular file" in result.err) == (2, True)
+    assert (folder / "pipe.md").is_fifo()
+
+
+def test_dash_means_standard_output_and_an_empty_name_is_refused(ethicard, folder: Path) -> None:
+    dash = ethicard("render", "card.yaml", "-o", "-", "-f", "md")
+    assert dash.code == 0 and dash.out.startswith("# MISyn disclosure card")
+    assert not (folder / "-").exists()
+    assert ethicard("render", "card.yaml", "-o", "").code == 2
