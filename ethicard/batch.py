@@ -160,15 +160,11 @@ def check_cards(
     """One record per path, in order; ``jobs`` worker processes (0: one per core).
 
     A checklist named here is loaded once, before any card; when it is broken, no card can be
-    checked against it, and each card's record carries the checklist's problems.
+    checked against it, so its problems are raised once (EthicardError) instead of per card.
     """
     from .validate import load_checklist
 
-    try:
-        checklist = load_checklist(checklist_name, max_bytes=max_bytes) if checklist_name else None
-    except EthicardError as exc:
-        problems = tuple(exc.problems)
-        return (CardResult(file=path, valid=False, problems=problems) for path in paths)
+    checklist = load_checklist(checklist_name, max_bytes=max_bytes) if checklist_name else None
     workers = min(jobs or cores(), len(paths))
     if workers <= 1:
         return (check_card(path, checklist, max_bytes, options) for path in paths)

@@ -210,13 +210,10 @@ def test_folder_without_cards_is_a_problem_and_bad_jobs_a_usage_error(ethicard, 
     assert ethicard("check", DATA / "minimal.yaml", "--jobs", "-1").code == 2
 
 
-def test_a_broken_checklist_fails_every_card_with_its_problems(ethicard, tmp_path: Path) -> None:
+def test_a_broken_checklist_is_reported_once_and_checks_no_card(ethicard, tmp_path: Path) -> None:
     _card_folder(tmp_path)
     result = ethicard("check", "cards", "--checklist", "nowhere.yaml", "--format", "csv", "--jobs", "2")
-    assert result.code == 1
-    rows = list(csv.DictReader(io.StringIO(result.out)))
-    assert [(row["file"], row["valid"], row["problems"]) for row in rows] == [(name, "false", "1") for name in ORDER]
-    assert result.err == "nowhere.yaml: <document>: no such file\n" * len(ORDER)
+    assert (result.code, result.out, result.err) == (1, "", "nowhere.yaml: <document>: no such file\n")
 
 
 def _imported(tmp_path: Path, *args: str) -> list[str]:

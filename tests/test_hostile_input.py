@@ -84,8 +84,11 @@ def test_broken_checklist_gives_exact_located_messages(ethicard, tmp_path: Path,
 def test_corpus_is_large_and_every_message_is_located() -> None:
     assert len(HOSTILE) + len(CHECKLISTS) >= 30
     for expected in [p.with_suffix(".expected") for p in HOSTILE + CHECKLISTS]:
-        *problems, summary = expected.read_text(encoding="utf-8").splitlines()
-        assert problems and summary.endswith(("problem", "problems")), expected.name
+        problems = expected.read_text(encoding="utf-8").splitlines()
+        if expected.parent.name != "hostile-checklists":  # a card's problems end with its count
+            *problems, summary = problems
+            assert summary.endswith(("problem", "problems")), expected.name
+        assert problems, expected.name
         for line in problems:
             location = line.split(": ", 1)[0]
             assert location.count(":") == 2, f"{expected.name}: not located to line and column: {line}"
@@ -239,7 +242,7 @@ def test_checklist_that_is_a_folder_or_missing_is_a_problem(ethicard, tmp_path: 
     (tmp_path / "lists").mkdir()
     shutil.copy(MINIMAL, tmp_path / "card.yaml")
     folder = ethicard("check", "card.yaml", "--checklist", "lists/")
-    assert (folder.code, folder.out.splitlines()[0]) == (
+    assert (folder.code, folder.err.splitlines()[0]) == (
         1,
         "lists/: <document>: is a folder, not a checklist file (name a file)",
     )
