@@ -17,12 +17,6 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
 
 
-def test_minimal_card_hf_matches_golden(ethicard, golden) -> None:
-    result = ethicard("render", DATA / "minimal.yaml", "-f", "hf")
-    assert result.code == 0, result.err
-    golden(result.out, DATA / "minimal.hf.md")
-
-
 def test_new_readme_loads_as_a_hugging_face_model_card(ethicard, tmp_path: Path) -> None:
     from huggingface_hub import ModelCard
 

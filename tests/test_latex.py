@@ -13,18 +13,6 @@ TEX_ITEM = r"^\\texttt\{(.+?)\} \\textperiodcentered\{\} \\textbf\{([A-Za-z ]+)\
 LABELS = ("Addressed", "Partial", "Not addressed", "Not applicable", "Unanswered")
 
 
-def test_minimal_card_fragment_matches_golden(ethicard, golden) -> None:
-    result = ethicard("render", DATA / "minimal.yaml", "-f", "tex")
-    assert result.code == 0, result.err
-    golden(result.out, DATA / "minimal.tex")
-
-
-def test_example_card_matches_its_committed_latex(ethicard, golden, tmp_path: Path) -> None:
-    result = ethicard("render", EXAMPLE, "-o", "card.tex")
-    assert result.code == 0, result.err
-    golden((tmp_path / "card.tex").read_text(encoding="utf-8"), EXAMPLE.with_name("card.tex"))
-
-
 def test_fragment_has_no_preamble_and_names_its_packages(ethicard) -> None:
     out = ethicard("render", DATA / "minimal.yaml", "-f", "tex").out
     assert "\\documentclass" not in out
@@ -100,12 +88,6 @@ def test_standalone_applies_to_latex_only(ethicard) -> None:
     result = ethicard("render", DATA / "minimal.yaml", "-f", "md", "--standalone")
     assert result.code == 2
     assert "--standalone applies to the tex format only" in result.err
-
-
-def test_latex_is_byte_identical_across_runs(ethicard, tmp_path: Path) -> None:
-    assert ethicard("render", EXAMPLE, "-o", "a.tex", "--standalone").code == 0
-    assert ethicard("render", EXAMPLE, "-o", "b.tex", "--standalone").code == 0
-    assert (tmp_path / "a.tex").read_bytes() == (tmp_path / "b.tex").read_bytes()
 
 
 def test_readme_gallery_shows_the_latex_card() -> None:
