@@ -169,6 +169,7 @@ class Report:
     checklist: Checklist
     sections: tuple[SectionResult, ...]
     findings: tuple[Finding, ...] = ()  # the checklist's rules that the card does not meet
+    gaps: tuple[Gap, ...] = ()  # the six gap kinds, each with its reasons (see _gaps)
 
     @property
     def items(self) -> tuple[ItemResult, ...]:
@@ -180,29 +181,6 @@ class Report:
         return _score(self.items)
 
     @property
-    def gaps(self) -> tuple[Gap, ...]:
-        """The six gap kinds, each with the reasons this card shows it, in plain words.
-
-        Reasons come from items tagged with a gap kind that the card leaves open, and from
-        findings of rules attributed to a gap kind.  When a finding already speaks about an
-        item (e.g. private data without an ethics statement, ``ethics_approval: unanswered``),
-        the item's own reason is left out so that nothing is said twice.
-        """
-        spoken = {(f.gap, item) for f in self.findings if f.gap for item in f.items}
-        entries: dict[str, list[Reason]] = {kind: [] for kind in GAP_KINDS}
-        for result in self.items:
-            reason = result.gap_reason
-            if reason is None:
-                continue
-            for kind in result.item.gaps:
-                if (kind, result.item.id) not in spoken:
-                    entries[kind].append(Reason(reason, (result.item.id,)))
-        for finding in self.findings:
-            if finding.gap:
-                entries[finding.gap].append(Reason(finding.text, finding.items, finding))
-        return tuple(Gap(kind, tuple(entries[kind])) for kind in GAP_KINDS)
-
-    @property
     def gaps_found(self) -> tuple[Gap, ...]:
         return tuple(gap for gap in self.gaps if gap.found)
 
@@ -212,6 +190,29 @@ class Report:
             if result.applies:
                 counts[result.status] += 1
         return counts
+
+
+def _gaps(items: tuple[ItemResult, ...], findings: tuple[Finding, ...]) -> tuple[Gap, ...]:
+    """The six gap kinds, each with the reasons this card shows it, in plain words.
+
+    Reasons come from items tagged with a gap kind that the card leaves open, and from
+    findings of rules attributed to a gap kind.  When a finding already speaks about an
+    item (e.g. private data without an ethics statement, ``ethics_approval: unanswered``),
+    the item's own reason is left out so that nothing is said twice.
+    """
+    spoken = {(f.gap, item) for f in findings if f.gap for item in f.items}
+    entries: dict[str, list[Reason]] = {kind: [] for kind in GAP_KINDS}
+    for result in items:
+        reason = result.gap_reason
+        if reason is None:
+            continue
+        for kind in result.item.gaps:
+            if (kind, result.item.id) not in spoken:
+                entries[kind].append(Reason(reason, (result.item.id,)))
+    for finding in findings:
+        if finding.gap:
+            entries[finding.gap].append(Reason(finding.text, finding.items, finding))
+    return tuple(Gap(kind, tuple(entries[kind])) for kind in GAP_KINDS)
 
 
 def _score(results: tuple[ItemResult, ...]) -> float:
@@ -232,4 +233,6 @@ def assess(card: CardBase, checklist: Checklist) -> Report:
         for section in checklist.sections
     )
     statuses = {result.item.id: result.status for section in sections for result in section.items}
-    return Report(card, checklist, sections, evaluate(checklist.rules, card, statuses))
+    findings = evaluate(checklist.rules, card, statuses)
+    items = tuple(result for section in sections for result in section.items)
+    return Report(card, checklist, sections, findings, _gaps(items, findings))
