@@ -78,8 +78,7 @@ def test_folder_gives_per_card_lines_then_a_summary_table(ethicard, tmp_path: Pa
     assert all(rows)
     expected = _expected(tmp_path)
     assert [row.group(1) for row in rows if row] == ORDER
-    for row in rows:
-        assert row
+    for row in filter(None, rows):  # all rows matched, asserted above
         want = expected[row.group(1)]
         assert (row.group(2) == "yes") is want["valid"]
         assert int(row.group(4)) == want["problems"]
