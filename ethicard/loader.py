@@ -63,6 +63,17 @@ class _NoImplicitTypes(_SafeBase):
     yaml_implicit_resolvers = {}  # noqa: RUF012 - PyYAML reads it from the class
 
 
+class _PureNoImplicitTypes(yaml.SafeLoader):
+    """The same, with PyYAML's Python parser: used only to locate a problem libyaml hides.
+
+    Recent libyaml refuses nesting deeper than its own limit (1,000) as a syntax error, before
+    the builder has seen level :data:`MAX_DEPTH`, because its scanner reads ahead; the Python
+    parser has no such limit, so the builder's own located message is the one users see.
+    """
+
+    yaml_implicit_resolvers = {}  # noqa: RUF012 - PyYAML reads it from the class
+
+
 class Document:
     """Plain data read from one YAML file, and where each value and key stands in it.
 
@@ -203,21 +214,31 @@ def parse(text: str, file: str = "<string>") -> Document:
         pass  # the builder below says what and where
     finally:
         parser.dispose()
-    builder = _Builder(file)
-    parser = _NoImplicitTypes(text)
-    try:
-        builder.consume(parser)
-    except yaml.MarkedYAMLError as exc:
-        raise EthicardError([_syntax_problem(file, exc, text)]) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - characters libyaml refuses were refused above
-        raise EthicardError([Problem(file, 0, 0, (), f"YAML error: {exc}")]) from None
-    finally:
-        parser.dispose()
+    builder = _build(file, text, _NoImplicitTypes) or _build(file, text, _PureNoImplicitTypes)
+    assert builder is not None  # the Python parser has no depth limit of its own
     if builder.problems:
         raise EthicardError(builder.problems)
     if not builder.documents:  # e.g. only a '...' document end marker
         raise EthicardError([Problem(file, 1, 1, (), "the file is empty", "run 'ethicard init' for a skeleton")])
     return Document(file, builder.root, builder.values, builder.keys)
+
+
+def _build(file: str, text: str, parser_class: type[Any]) -> _Builder | None:
+    """Events to data with positions, or None when libyaml's own depth limit stopped it (see
+    :class:`_PureNoImplicitTypes`); any other syntax error is a located problem."""
+    builder = _Builder(file)
+    parser = parser_class(text)
+    try:
+        builder.consume(parser)
+    except yaml.MarkedYAMLError as exc:
+        if parser_class is not _PureNoImplicitTypes and "nesting depth" in str(exc.problem):
+            return None
+        raise EthicardError([_syntax_problem(file, exc, text)]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - characters libyaml refuses were refused above
+        raise EthicardError([Problem(file, 0, 0, (), f"YAML error: {exc}")]) from None
+    finally:
+        parser.dispose()
+    return builder
 
 
 def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "card") -> Document:
