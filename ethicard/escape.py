@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
 from markupsafe import Markup
@@ -50,11 +53,15 @@ def _md_line(raw: str) -> str:
 
 def _rule_after_markers(raw: str) -> int | None:
     """Where a thematic break starts after one or more list markers, if the rest of the line is one."""
+    # The rule, if any, is within the line's tail of rule characters and spaces: found once, so
+    # that a line of many markers ('- - - ... x') takes linear time.
+    tail = len(raw)
+    while tail and (raw[tail - 1] in "-=*_+" or raw[tail - 1].isspace()):
+        tail -= 1
     position = len(raw) - len(raw.lstrip())
     while marker := _MD_ONE_LIST_MARKER.match(raw, position):
         position = marker.end()
-        rest = raw[position:]
-        if rest and _MD_RULE_OR_UNDERLINE.match(rest):
+        if tail <= position < len(raw):
             return position
     return None
 
@@ -65,9 +72,12 @@ def md_block(text: object) -> str:
     lines = []
     for raw in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         raw = raw.rstrip()
+        if not raw:
+            lines.append("")
+            continue
         markers = _MD_LIST_MARKERS.match(raw)
         rest = raw[markers.end() :] if markers else raw
-        rule_at = _rule_after_markers(raw)
+        rule_at = _rule_after_markers(raw) if len(rest) < len(raw.lstrip()) else None  # after a marker
         if _MD_RULE_OR_UNDERLINE.match(raw):
             line = "\\" + raw.lstrip()
         elif rule_at is not None:  # '1. - - -' is a rule inside a list item, not three empty items
@@ -164,10 +174,100 @@ def sanitise_html(fragment: str) -> str:
     )
 
 
+# Python-Markdown is slow on some inputs: each inline match rebuilds its paragraph's text, a '['
+# scans ahead for its ']', every block and list item costs tens of microseconds, and each list or
+# quote level is a recursion.  So the answers of one card get a budget of estimated work (about a
+# microsecond per unit, two seconds in all); a block (lines between blank lines) that would
+# overrun it, or is nested deeper than MAX_MARKDOWN_NESTING, is shown as plain text instead,
+# which costs time linear in its length.  Real answers are far inside the budget.
+MARKDOWN_BUDGET = 1_500_000
+MAX_MARKDOWN_NESTING = 16
+_PLACEHOLDER_COST = 100
+_JOINED_COST = 50
+_JOINED_BLOCK = re.compile(r"[ \t]*>|    |\t|[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
+_INLINE_MARKUP_CHARS = "\\`*_<>&![]"
+_DEEP_CANDIDATE = re.compile(r"^(?:[ \t]|[-*+][ \t]|\d{1,9}[.)][ \t]|>){17,}", re.MULTILINE)
+_BRACKET = re.compile(r"[\[\]]")
+_LINE_NESTING = re.compile(r"[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]*)*")
+_LINE_MARKERS = re.compile(r"[-*+][ \t]|\d{1,9}[.)][ \t]|>")
+_budget: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("markdown_budget", default=None)
+
+
+@contextlib.contextmanager
+def markdown_budget(units: int = MARKDOWN_BUDGET) -> Iterator[None]:
+    """Every :func:`html_markdown` call inside shares one budget (one card's answers)."""
+    token = _budget.set([units])
+    try:
+        yield
+    finally:
+        _budget.reset(token)
+
+
+def _markdown_cost(block: str, limit: int) -> int | None:
+    """Python-Markdown's work on one block, in rough microseconds (more than ``limit`` once it is
+    known to be more); None when it is nested too deeply."""
+    for candidate in _DEEP_CANDIDATE.finditer(block):  # only lines that may be nested too deeply
+        head = _LINE_NESTING.match(block, candidate.start())
+        assert head is not None  # the pattern matches the empty string
+        prefix = head.group()
+        indent = len(prefix.expandtabs(4)) - len(prefix.lstrip().expandtabs(4))
+        if indent // 2 + len(_LINE_MARKERS.findall(prefix)) > MAX_MARKDOWN_NESTING:
+            return None
+    markup = sum(block.count(char) for char in _INLINE_MARKUP_CHARS)
+    cost = len(block) + 100 * block.count("\n") + 300 + markup * len(block) // 1000
+    if cost > limit or "[" not in block:
+        return cost
+    scan, opened = 0, []  # how far each '[' looks for its ']'
+    for bracket in _BRACKET.finditer(block):
+        if bracket.group() == "[":
+            opened.append(bracket.start())
+        elif opened:
+            scan += bracket.start() - opened.pop()
+    return cost + (scan + sum(len(block) - start for start in opened)) // 5
+
+
+def _plain_html(blocks: str) -> str:
+    """Blocks as escaped text: a paragraph each, their line breaks kept."""
+    escaped = str(Markup.escape(blocks)).replace("\n\n", "</p>\n<p>").replace("\n", "<br>\n")
+    return "<p>" + escaped.replace("</p><br>\n<p>", "</p>\n<p>") + "</p>"
+
+
 def html_markdown(text: object) -> Markup:
-    """An answer's Markdown as safe HTML: rendered, then sanitised; raw HTML in the answer shows as text."""
+    """An answer's Markdown as safe HTML: rendered, then sanitised; raw HTML in the answer shows as
+    text.  Blocks beyond the work budget (see :data:`MARKDOWN_BUDGET`) are shown as plain text:
+    each run of them stands in the Markdown as one placeholder paragraph, filled in after nh3
+    (itself slow on long runs of entities), with text that :class:`Markup` escaped."""
     source = _CONTROL.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n"))
-    return Markup(sanitise_html(_converter().reset().convert(source)))
+    budget = _budget.get() or [MARKDOWN_BUDGET]
+    salt = 0
+    while f"ethicardplain{salt}x" in source:
+        salt += 1
+    blocks: list[str] = []
+    plain: list[list[str]] = []  # the runs of plain blocks, each behind one placeholder
+    joined = 0  # blocks in a row that Python-Markdown joins into one quote, code block or list
+    for block in _BLANK_LINES.split(source):
+        cost = None
+        if budget[0] > _PLACEHOLDER_COST:  # else spent: the rest is plain text
+            joined = joined + 1 if _JOINED_BLOCK.match(block) else 0
+            cost = _markdown_cost(block, budget[0])
+        if cost is not None:
+            cost += _JOINED_COST * joined  # each joined block re-reads the ones before it
+        if cost is not None and cost + _PLACEHOLDER_COST <= budget[0]:
+            budget[0] -= cost
+            blocks.append(block)
+        elif blocks and plain and blocks[-1] == f"ethicardplain{salt}x{len(plain) - 1}y":
+            plain[-1].append(block)
+        else:
+            budget[0] -= _PLACEHOLDER_COST
+            blocks.append(f"ethicardplain{salt}x{len(plain)}y")
+            plain.append([block])
+    html = sanitise_html(_converter().reset().convert("\n\n".join(blocks)))
+    if plain:
+        shown = [_plain_html("\n\n".join(run)) for run in plain]
+        placeholder = re.compile(rf"(?:<p>)?ethicardplain{salt}x(\d+)y(?:</p>)?")
+        html = placeholder.sub(lambda found: shown[int(found.group(1))], html)
+    return Markup(html)
 
 
 def _link(url: str, label: str | None = None) -> Markup:

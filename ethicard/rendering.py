@@ -128,7 +128,8 @@ def render(report: Report, fmt: str | Format = "md", *, standalone: bool = False
         text = chosen.renderer(report)
     else:
         template = _environment(chosen).get_template(chosen.template)
-        text = template.render(card=view.build(report), standalone=standalone)
+        with escape.markdown_budget():  # one budget for the card's answers, see escape.MARKDOWN_BUDGET
+            text = template.render(card=view.build(report), standalone=standalone)
     return text.rstrip("\n") + "\n"
 
 
@@ -175,7 +176,9 @@ def render_template(
     env = sandboxed_environment(chosen)
     try:
         code = env.compile(source, filename=path)
-        text = env.template_class.from_code(env, code, env.make_globals(None)).render(card=card, standalone=standalone)
+        compiled = env.template_class.from_code(env, code, env.make_globals(None))
+        with escape.markdown_budget():
+            text = compiled.render(card=card, standalone=standalone)
     except jinja2.TemplateSyntaxError as exc:
         problem = Problem(path, exc.lineno or 0, 0, (), f"template syntax error: {exc.message}")
         raise EthicardError([problem]) from None

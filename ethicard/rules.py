@@ -7,8 +7,9 @@ words become the details of the finding, so a reader sees which answer or field 
 
 from __future__ import annotations
 
-import difflib
+import collections
 import functools
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ UNANSWERED = "unanswered"
 Note = tuple[str | None, str]  # (the item it is about, if any; the words)
 _MIN_REPEAT_WORDS = 5
 _SIMILAR = 0.85
+_SIMILAR_PAIRS = 0.6
+_WORD_CHARS = re.compile(r"\w*")
 
 
 @dataclass(frozen=True)
@@ -208,15 +211,19 @@ def _answer_text(context: _Context, item_id: str) -> str:
 
 
 def _find(text: str, words: list[str]) -> str | None:
-    """The first of ``words`` found in ``text`` (any case), widened to whole words as written."""
-    # One search for any of the words decides most texts at once; the widened search below is slow
-    # on long texts, and it matches exactly where a word itself does (\w* may match nothing).
-    if not _any_of(tuple(words)).search(text):
+    """The first of ``words`` found in ``text`` (any case), widened to the whole word as written.
+
+    The word is found by a literal search and widened by walking over the word characters on
+    each side: linear time, where a ``\\w*word\\w*`` search is quadratic on long runs of letters."""
+    if not _any_of(tuple(words)).search(text):  # one search decides most texts at once
         return None
     for word in words:
-        match = re.search(r"\w*" + re.escape(word.strip()) + r"\w*", text, re.IGNORECASE)
+        match = _any_of((word,)).search(text)
         if match:
-            return match.group(0)
+            before = _WORD_CHARS.match(text[: match.start()][::-1])  # the word characters just before
+            after = _WORD_CHARS.match(text, match.end())
+            assert before is not None and after is not None  # \w* matches the empty string
+            return text[match.start() - before.end() : after.end()]
     return None
 
 
@@ -230,7 +237,11 @@ def _tokens(text: str) -> list[str]:
 
 
 def repeats(text: str, other: str) -> bool:
-    """Whether ``text`` repeats ``other``: the same words, nearly the same, or a passage of it."""
+    """Whether ``text`` repeats ``other``: the same words, nearly the same, or a passage of it.
+
+    "Nearly the same" is measured on word multisets and on word pairs (Dice's coefficient): at
+    least 85% of the words shared, and most pairs of neighbouring words too, so the order counts.
+    Both take linear time, where difflib's ratio is quadratic on long texts."""
     mine, theirs = _tokens(text), _tokens(other)
     if not mine or not theirs:
         return False
@@ -238,9 +249,19 @@ def repeats(text: str, other: str) -> bool:
         return True
     if len(mine) >= _MIN_REPEAT_WORDS and f" {' '.join(mine)} " in f" {' '.join(theirs)} ":
         return True
-    matcher = difflib.SequenceMatcher(None, mine, theirs, autojunk=False)
-    # quick_ratio() is an upper bound of ratio() and costs a fraction of it
-    return matcher.quick_ratio() >= _SIMILAR and matcher.ratio() >= _SIMILAR
+    return _dice(mine, theirs) >= _SIMILAR and _dice(_pairs(mine), _pairs(theirs)) >= _SIMILAR_PAIRS
+
+
+def _pairs(words: list[str]) -> list[str]:
+    return [f"{first} {second}" for first, second in itertools.pairwise(words)]
+
+
+def _dice(mine: list[str], theirs: list[str]) -> float:
+    """Twice the shared items over all items, counting repeats (1.0: the same multiset)."""
+    if not mine and not theirs:
+        return 1.0
+    shared = sum((collections.Counter(mine) & collections.Counter(theirs)).values())
+    return 2 * shared / (len(mine) + len(theirs))
 
 
 def _item(test: ItemCondition, context: _Context) -> tuple[bool, list[Note]]:

@@ -129,12 +129,27 @@ def _check_version(document: loader.Document, checklist: Checklist) -> None:
         )
 
 
+MAX_PROBLEMS = 100  # described one by one; the rest are counted
+
+
 def validate_model(document: loader.Document, model: type[M]) -> M:
     """Validate plain data against a model, raising every problem at once, located."""
     try:
         return model.model_validate(document.data)
     except ValidationError as exc:
-        raise EthicardError([_problem(document, model, error) for error in exc.errors()]) from None
+        # A 1 MB list of wrong entries has hundreds of thousands of problems: the first
+        # MAX_PROBLEMS are described, the rest counted (pydantic's own list is cheap next to ours).
+        errors = exc.errors(include_url=False)
+        problems = [_problem(document, model, error) for error in errors[:MAX_PROBLEMS]]
+        if len(errors) > MAX_PROBLEMS:
+            first = _data_path(document.data, errors[MAX_PROBLEMS]["loc"])
+            more = len(errors) - MAX_PROBLEMS
+            problems.append(
+                document.problem(
+                    first, f"and {more:,} more problems not listed", "fix the ones listed, then check again"
+                )
+            )
+        raise EthicardError(problems) from None
 
 
 def _shape(value: Any) -> str:
