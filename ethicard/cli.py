@@ -71,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     crosswalk.add_argument("--format", choices=("text", "json"), default="text")
     crosswalk.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     crosswalk.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
+    changelog = commands.add_parser("changelog", help="what each version of a bundled checklist changed, in Markdown")
+    changelog.add_argument("checklist", nargs="?", default="misyn", help="bundled checklist id (default: misyn)")
+    changelog.add_argument("-o", "--output", help="file to write (default: stdout)")
     return parser
 
 
@@ -242,6 +245,18 @@ def _crosswalk(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _changelog(args: argparse.Namespace) -> int:
+    from .changes import bundled_history, changelog
+    from .validate import load_checklist
+
+    checklist = load_checklist(args.checklist)
+    history = bundled_history(checklist.id)
+    if history is None:
+        raise UsageError(f"checklist '{checklist.id}' declares no changes")
+    _emit(args.output, changelog(history, checklist.title))
+    return EXIT_OK
+
+
 _COMMANDS = {
     "init": _init,
     "check": _check,
@@ -249,6 +264,7 @@ _COMMANDS = {
     "schema": _schema,
     "badge": _badge,
     "crosswalk": _crosswalk,
+    "changelog": _changelog,
 }
 
 

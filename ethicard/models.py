@@ -367,6 +367,7 @@ class ChecklistRef(_Strict):
 
     id: Identifier
     version: SemVer
+    file: NonEmpty | None = Field(None, description="a checklist file, relative to the card (a venue's own checklist)")
 
 
 class DataSource(_Strict):
