@@ -68,7 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     crosswalk = commands.add_parser("crosswalk", help="which items of another reporting scheme a card covers")
     crosswalk.add_argument("file", metavar="FILE")
     crosswalk.add_argument("--to", required=True, choices=CROSSWALK_SCHEMES, help="the other scheme")
-    crosswalk.add_argument("--format", choices=("text", "json"), default="text")
+    crosswalk.add_argument(
+        "--format", choices=("text", "json", "md"), default="text", help="md: the scheme's items with the answers"
+    )
+    crosswalk.add_argument("-o", "--output", help="file to write (default: stdout)")
     crosswalk.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     crosswalk.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
     changelog = commands.add_parser("changelog", help="what each version of a bundled checklist changed, in Markdown")
@@ -236,12 +239,19 @@ def _crosswalk(args: argparse.Namespace) -> int:
     import json
 
     from . import crosswalk
+    from .files import refuse_same_file
 
-    table = crosswalk.crosswalk(_report(args.file, args.checklist, args.max_bytes), args.to)
+    if args.output:
+        refuse_same_file(args.output, args.file, *([args.checklist] if args.checklist else []))
+    report = _report(args.file, args.checklist, args.max_bytes)
+    table = crosswalk.crosswalk(report, args.to)
     if args.format == "json":
-        print(json.dumps({"ethicard": __version__, "file": args.file, **table.as_json()}, indent=2))
+        text = json.dumps({"ethicard": __version__, "file": args.file, **table.as_json()}, indent=2) + "\n"
+    elif args.format == "md":
+        text = crosswalk.markdown(args.file, table, report)
     else:
-        print("\n".join(crosswalk.text(args.file, table)))
+        text = "\n".join(crosswalk.text(args.file, table)) + "\n"
+    _emit(args.output, text)
     return EXIT_OK
 
 
