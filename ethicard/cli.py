@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EthicardError, UsageError
+from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EthicardError, UsageError, printable
 
 if TYPE_CHECKING:
     from .assessment import Report
@@ -74,6 +74,16 @@ def _parser() -> argparse.ArgumentParser:
     crosswalk.add_argument("-o", "--output", help="file to write (default: stdout)")
     crosswalk.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     crosswalk.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
+    diff = commands.add_parser("diff", help="what changed between two versions of a card: answers, gaps, findings")
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW")
+    diff.add_argument(
+        "--format", choices=("text", "json", "md"), default="text", help="md: for a pull-request comment"
+    )
+    diff.add_argument("-o", "--output", help="file to write (default: stdout)")
+    diff.add_argument("--checklist", help="checklist file or bundled id for both (default: the ones the cards name)")
+    diff.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
+
     changelog = commands.add_parser("changelog", help="what each version of a bundled checklist changed, in Markdown")
     changelog.add_argument("checklist", nargs="?", default="misyn", help="bundled checklist id (default: misyn)")
     changelog.add_argument("-o", "--output", help="file to write (default: stdout)")
@@ -255,6 +265,27 @@ def _crosswalk(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _diff(args: argparse.Namespace) -> int:
+    import json
+
+    from . import compare
+    from .files import refuse_same_file
+
+    if args.output:
+        refuse_same_file(args.output, args.old, args.new, *([args.checklist] if args.checklist else []))
+    old = _report(args.old, args.checklist, args.max_bytes)
+    new = _report(args.new, args.checklist, args.max_bytes)
+    diff = compare.compare(old, new)
+    if args.format == "json":
+        text = json.dumps({"ethicard": __version__, **compare.as_json(diff, args.old, args.new)}, indent=2) + "\n"
+    elif args.format == "md":
+        text = compare.markdown(diff, args.old, args.new)
+    else:
+        text = "\n".join(printable(line) for line in compare.text(diff, args.old, args.new)) + "\n"
+    _emit(args.output, text)
+    return EXIT_OK
+
+
 def _changelog(args: argparse.Namespace) -> int:
     from .changes import bundled_history, changelog
     from .validate import load_checklist
@@ -274,6 +305,7 @@ _COMMANDS = {
     "schema": _schema,
     "badge": _badge,
     "crosswalk": _crosswalk,
+    "diff": _diff,
     "changelog": _changelog,
 }
 
