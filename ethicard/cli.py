@@ -84,6 +84,15 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--checklist", help="checklist file or bundled id for both (default: the ones the cards name)")
     diff.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
 
+    migrate = commands.add_parser(
+        "migrate", help="move a card to a newer version of its checklist, keeping comments and order"
+    )
+    migrate.add_argument("file", metavar="FILE")
+    migrate.add_argument("--to", metavar="VERSION", help="checklist version to move to (default: the current one)")
+    migrate.add_argument("--dry-run", action="store_true", help="print the change as a unified diff; write nothing")
+    migrate.add_argument("-o", "--output", help="write the migrated card here instead of over FILE")
+    migrate.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
+
     changelog = commands.add_parser("changelog", help="what each version of a bundled checklist changed, in Markdown")
     changelog.add_argument("checklist", nargs="?", default="misyn", help="bundled checklist id (default: misyn)")
     changelog.add_argument("-o", "--output", help="file to write (default: stdout)")
@@ -286,6 +295,48 @@ def _diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    """Exit 0 when nothing needs a person, 1 when answers are marked for review, 2 on a usage error."""
+    import difflib
+
+    from .changes import bundled_history
+    from .files import refuse_same_file, write_atomic
+    from .loader import max_bytes_setting, read_text
+    from .migrate import migrate_text
+    from .validate import bundled_versions, load_card, load_checklist
+
+    max_bytes = max_bytes_setting(args.max_bytes)
+    card, old = load_card(args.file, max_bytes=max_bytes)
+    history = bundled_history(old.id) if old.extends is None else None
+    if history is None or card.checklist.file:
+        raise UsageError(f"checklist '{old.id}' is not a bundled checklist with declared changes; nothing to migrate")
+    versions = bundled_versions(old.id)
+    target = args.to or versions[-1]
+    if target not in versions:
+        raise UsageError(f"{old.id} {target} does not exist; versions: {', '.join(versions)}")
+    if args.output:
+        refuse_same_file(args.output, args.file)
+    text = read_text(args.file, max_bytes=max_bytes)
+    migration = migrate_text(text, old, load_checklist(old.id, version=target), history)
+    for ident, into in migration.moved:
+        where = ", ".join(into) if into else "retired:"
+        print(printable(f"{args.file}: {ident} -> {where}"), file=sys.stderr)
+    for ident in migration.review:
+        print(printable(f"{args.file}: {ident}: review required (the question changed)"), file=sys.stderr)
+    if args.dry_run:
+        name = args.output or args.file
+        diff = difflib.unified_diff(
+            text.splitlines(keepends=True), migration.text.splitlines(keepends=True), name, name
+        )
+        sys.stdout.write("".join(diff))
+    elif migration.text != text or args.output:
+        write_atomic(args.output or args.file, migration.text)
+        print(f"{args.file}: {old.id} {migration.old_version} -> {migration.new_version}", file=sys.stderr)
+    else:
+        print(f"{args.file}: already answers {old.id} {migration.new_version}", file=sys.stderr)
+    return EXIT_PROBLEMS if migration.review else EXIT_OK
+
+
 def _changelog(args: argparse.Namespace) -> int:
     from .changes import bundled_history, changelog
     from .validate import load_checklist
@@ -306,6 +357,7 @@ _COMMANDS = {
     "badge": _badge,
     "crosswalk": _crosswalk,
     "diff": _diff,
+    "migrate": _migrate,
     "changelog": _changelog,
 }
 
