@@ -29,6 +29,8 @@ class ItemResult:
         """The answer's status, or ``unanswered`` when it is missing or left as a placeholder."""
         if self.answer is None or self.answer.status is None:
             return UNANSWERED
+        if self.answer.review and self.answer.status == "addressed":
+            return "partial"  # the question changed since it was answered: partial until a person checks
         return self.answer.status
 
     @property
@@ -46,6 +48,8 @@ class ItemResult:
         notes: list[str] = []
         if self.answer is None or not self.applies:
             return ()
+        if self.answer.review:
+            notes.append("the question changed since this answer was written: check it, then delete 'review: required'")
         if self.status == "not applicable" and not self.justified:
             notes.append("marked not applicable without a justification")
         if self.status == "addressed" and not self.answer.evidence:

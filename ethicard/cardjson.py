@@ -25,7 +25,7 @@ def document(report: Report) -> dict[str, Any]:
         "format_version": FORMAT_VERSION,
         "ethicard_version": shown["ethicard_version"],
         "checklist": {"id": shown["checklist"]["id"], "version": shown["checklist"]["version"]},
-        "card": report.card.model_dump(mode="json"),
+        "card": _card(report),
         "assessment": {
             "score": shown["score"],
             "counts": {entry["status"]: entry["count"] for entry in shown["counts"]},
@@ -51,6 +51,20 @@ def document(report: Report) -> dict[str, Any]:
             "findings": shown["assessment"]["findings"],
         },
     }
+
+
+def _card(report: Report) -> dict[str, Any]:
+    """The card as data; the keys only ``ethicard migrate`` sets are left out while they are unset."""
+    card = report.card.model_dump(mode="json")
+    if card["checklist"].get("file") is None:
+        del card["checklist"]["file"]
+    if not card["retired"]:
+        del card["retired"]
+    for section in card.get("answers", {}).values():
+        for answer in section.values():
+            if isinstance(answer, dict) and answer.get("review") is None:
+                answer.pop("review", None)
+    return card
 
 
 def dumps(report: Report) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EthicardError, UsageError
+from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EthicardError, UsageError, printable
 
 if TYPE_CHECKING:
     from .assessment import Report
@@ -68,9 +68,34 @@ def _parser() -> argparse.ArgumentParser:
     crosswalk = commands.add_parser("crosswalk", help="which items of another reporting scheme a card covers")
     crosswalk.add_argument("file", metavar="FILE")
     crosswalk.add_argument("--to", required=True, choices=CROSSWALK_SCHEMES, help="the other scheme")
-    crosswalk.add_argument("--format", choices=("text", "json"), default="text")
+    crosswalk.add_argument(
+        "--format", choices=("text", "json", "md"), default="text", help="md: the scheme's items with the answers"
+    )
+    crosswalk.add_argument("-o", "--output", help="file to write (default: stdout)")
     crosswalk.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     crosswalk.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
+    diff = commands.add_parser("diff", help="what changed between two versions of a card: answers, gaps, findings")
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW")
+    diff.add_argument(
+        "--format", choices=("text", "json", "md"), default="text", help="md: for a pull-request comment"
+    )
+    diff.add_argument("-o", "--output", help="file to write (default: stdout)")
+    diff.add_argument("--checklist", help="checklist file or bundled id for both (default: the ones the cards name)")
+    diff.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
+
+    migrate = commands.add_parser(
+        "migrate", help="move a card to a newer version of its checklist, keeping comments and order"
+    )
+    migrate.add_argument("file", metavar="FILE")
+    migrate.add_argument("--to", metavar="VERSION", help="checklist version to move to (default: the current one)")
+    migrate.add_argument("--dry-run", action="store_true", help="print the change as a unified diff; write nothing")
+    migrate.add_argument("-o", "--output", help="write the migrated card here instead of over FILE")
+    migrate.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
+
+    changelog = commands.add_parser("changelog", help="what each version of a bundled checklist changed, in Markdown")
+    changelog.add_argument("checklist", nargs="?", default="misyn", help="bundled checklist id (default: misyn)")
+    changelog.add_argument("-o", "--output", help="file to write (default: stdout)")
     return parser
 
 
@@ -233,12 +258,94 @@ def _crosswalk(args: argparse.Namespace) -> int:
     import json
 
     from . import crosswalk
+    from .files import refuse_same_file
 
-    table = crosswalk.crosswalk(_report(args.file, args.checklist, args.max_bytes), args.to)
+    if args.output:
+        refuse_same_file(args.output, args.file, *([args.checklist] if args.checklist else []))
+    report = _report(args.file, args.checklist, args.max_bytes)
+    table = crosswalk.crosswalk(report, args.to)
     if args.format == "json":
-        print(json.dumps({"ethicard": __version__, "file": args.file, **table.as_json()}, indent=2))
+        text = json.dumps({"ethicard": __version__, "file": args.file, **table.as_json()}, indent=2) + "\n"
+    elif args.format == "md":
+        text = crosswalk.markdown(args.file, table, report)
     else:
-        print("\n".join(crosswalk.text(args.file, table)))
+        text = "\n".join(crosswalk.text(args.file, table)) + "\n"
+    _emit(args.output, text)
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    import json
+
+    from . import compare
+    from .files import refuse_same_file
+
+    if args.output:
+        refuse_same_file(args.output, args.old, args.new, *([args.checklist] if args.checklist else []))
+    old = _report(args.old, args.checklist, args.max_bytes)
+    new = _report(args.new, args.checklist, args.max_bytes)
+    diff = compare.compare(old, new)
+    if args.format == "json":
+        text = json.dumps({"ethicard": __version__, **compare.as_json(diff, args.old, args.new)}, indent=2) + "\n"
+    elif args.format == "md":
+        text = compare.markdown(diff, args.old, args.new)
+    else:
+        text = "\n".join(printable(line) for line in compare.text(diff, args.old, args.new)) + "\n"
+    _emit(args.output, text)
+    return EXIT_OK
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    """Exit 0 when nothing needs a person, 1 when answers are marked for review, 2 on a usage error."""
+    import difflib
+
+    from .changes import bundled_history
+    from .files import refuse_same_file, write_atomic
+    from .loader import max_bytes_setting, read_text
+    from .migrate import migrate_text
+    from .validate import bundled_versions, load_card, load_checklist
+
+    max_bytes = max_bytes_setting(args.max_bytes)
+    card, old = load_card(args.file, max_bytes=max_bytes)
+    history = bundled_history(old.id) if old.extends is None else None
+    if history is None or card.checklist.file:
+        raise UsageError(f"checklist '{old.id}' is not a bundled checklist with declared changes; nothing to migrate")
+    versions = bundled_versions(old.id)
+    target = args.to or versions[-1]
+    if target not in versions:
+        raise UsageError(f"{old.id} {target} does not exist; versions: {', '.join(versions)}")
+    if args.output:
+        refuse_same_file(args.output, args.file)
+    text = read_text(args.file, max_bytes=max_bytes)
+    migration = migrate_text(text, old, load_checklist(old.id, version=target), history)
+    for ident, into in migration.moved:
+        where = ", ".join(into) if into else "retired:"
+        print(printable(f"{args.file}: {ident} -> {where}"), file=sys.stderr)
+    for ident in migration.review:
+        print(printable(f"{args.file}: {ident}: review required (the question changed)"), file=sys.stderr)
+    if args.dry_run:
+        name = args.output or args.file
+        diff = difflib.unified_diff(
+            text.splitlines(keepends=True), migration.text.splitlines(keepends=True), name, name
+        )
+        sys.stdout.write("".join(diff))
+    elif migration.text != text or args.output:
+        write_atomic(args.output or args.file, migration.text)
+        print(f"{args.file}: {old.id} {migration.old_version} -> {migration.new_version}", file=sys.stderr)
+    else:
+        print(f"{args.file}: already answers {old.id} {migration.new_version}", file=sys.stderr)
+    return EXIT_PROBLEMS if migration.review else EXIT_OK
+
+
+def _changelog(args: argparse.Namespace) -> int:
+    from .changes import bundled_history, changelog
+    from .validate import load_checklist
+
+    checklist = load_checklist(args.checklist)
+    history = bundled_history(checklist.id)
+    if history is None:
+        raise UsageError(f"checklist '{checklist.id}' declares no changes")
+    _emit(args.output, changelog(history, checklist.title))
     return EXIT_OK
 
 
@@ -249,6 +356,9 @@ _COMMANDS = {
     "schema": _schema,
     "badge": _badge,
     "crosswalk": _crosswalk,
+    "diff": _diff,
+    "migrate": _migrate,
+    "changelog": _changelog,
 }
 
 

@@ -21,7 +21,9 @@ from .rules import field_value, given
 from .validate import validate_model
 
 SCHEMES: tuple[str, ...] = ("claim2024", "mi-claim-gen", "neurips", "hf-modelcard")
-COVERING = ("addressed", "partial")
+# How much an answer with each status covers a scheme item: "covered" needs every mapped answer
+# addressed (and every named field given); a partial answer makes the item partly covered at most.
+_COVERAGE = {"addressed": 1.0, "partial": 0.5}
 COVERED, PARTLY, REMAINING = "covered", "partly covered", "remaining"
 STATES = (COVERED, PARTLY, REMAINING)
 
@@ -110,12 +112,13 @@ def crosswalk(report: Report, scheme: str) -> Table:
     for ident, label, fields in listed:
         items = tuple((item, status) for item, status, applies in mapped.get(ident, []) if applies)
         field_states = tuple((name, given(field_value(report.card, name))) for name in fields)
-        sources = [status in COVERING for _, status in items] + [is_given for _, is_given in field_states]
+        sources = [_COVERAGE.get(status, 0.0) for _, status in items]
+        sources += [1.0 if is_given else 0.0 for _, is_given in field_states]
         note = ""
         if not sources:
             asked_elsewhere = bool(mapped.get(ident))
             note = f"not asked of a {kind}" if asked_elsewhere else f"no {report.checklist.id} item asks for it"
-        state = COVERED if sources and all(sources) else PARTLY if any(sources) else REMAINING
+        state = COVERED if sources and min(sources) == 1.0 else PARTLY if any(sources) else REMAINING
         rows.append(Row(ident, label, state, items, field_states, note))
     return Table(loaded, f"{report.checklist.id} {report.checklist.version}", tuple(rows))
 
@@ -141,3 +144,51 @@ def text(file: str, table: Table) -> list[str]:
             what = ", ".join(by) if by else row.note
             lines.append(f"  {row.id:<{id_width}}  {row.label:<{label_width}}  {what}".rstrip())
     return lines
+
+
+def markdown(file: str, table: Table, report: Report) -> str:
+    """The other scheme's items with the card's answers and evidence for each, to paste into that
+    venue's form: ids and ethicard's own short labels, never the scheme's wording."""
+    from .escape import md_block, md_inline, md_link
+
+    counts = table.counts()
+    lines = [
+        f"# {md_inline(table.scheme.title)}: answers from {md_inline(file)}",
+        "",
+        md_inline(table.scheme.note),
+        "",
+        f"Checklist {md_inline(table.checklist)}; "
+        + ", ".join(f"{counts[state]} {state}" for state in STATES)
+        + f" (of {len(table.rows)}). The items' own wording: {md_inline(table.scheme.reference)}",
+    ]
+    answers = {result.item.id: result for result in report.items}
+    for row in table.rows:
+        lines += ["", f"## {md_inline(row.id)}: {md_inline(row.label)} ({row.state})", ""]
+        if not row.items and not row.fields:
+            lines.append(f"*{md_inline(row.note)}*")
+        for item, status in row.items:
+            result = answers[item]
+            lines.append(f"**{md_inline(result.item.question)}** ({item}: {status})")
+            text = result.answer.answer.strip() if result.answer else ""
+            lines += ["", md_block(text) if text else "*No answer.*"]
+            evidence = result.answer.evidence if result.answer else []
+            if evidence:
+                lines += ["", "Evidence: " + "; ".join(md_link(entry) for entry in evidence)]
+            lines.append("")
+        for name, is_given in row.fields:
+            value = field_value(report.card, name)
+            shown = md_inline(_field_text(value)) if is_given else "*not given*"
+            lines.append(f"- `{name}`: {shown}")
+        while lines[-1] == "":
+            lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def _field_text(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(_field_text(entry) for entry in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {_field_text(entry)}" for key, entry in value.items())
+    if hasattr(value, "model_dump"):
+        return _field_text(value.model_dump(mode="json", exclude_defaults=True))
+    return str(value)

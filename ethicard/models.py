@@ -367,6 +367,7 @@ class ChecklistRef(_Strict):
 
     id: Identifier
     version: SemVer
+    file: NonEmpty | None = Field(None, description="a checklist file, relative to the card (a venue's own checklist)")
 
 
 class DataSource(_Strict):
@@ -414,6 +415,18 @@ class Answer(_Strict):
     status: Status | None = Field(None, description="addressed, partial, not addressed or not applicable")
     answer: str = Field("", description="Markdown text")
     evidence: TextList = Field([], description="where in the paper or repository, or URLs")
+    review: Literal["required"] | None = Field(
+        None,
+        description="set by 'ethicard migrate' when the question changed: check the answer, then delete this line; "
+        "until then the answer counts as partial",
+    )
+
+
+class RetiredAnswer(Answer):
+    """An answer to an item a later checklist version removed, kept by ``ethicard migrate``."""
+
+    retired_in: SemVer = Field(description="the checklist version that no longer asks the question")
+    question: str = Field("", description="the question as it was asked")
 
 
 Count = Annotated[int, Field(ge=1)]
@@ -527,6 +540,9 @@ class CardBase(_Strict):
     checklist: ChecklistRef
     about: About
     evaluation: Evaluation = Evaluation()
+    retired: dict[Identifier, RetiredAnswer] = Field(
+        {}, description="answers to questions the checklist no longer asks (kept by 'ethicard migrate')"
+    )
 
     @field_validator("checklist", mode="before")
     @classmethod

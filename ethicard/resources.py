@@ -33,6 +33,34 @@ def checklist_text(checklist_id: str) -> str:
     return _folder("ethicard.checklists").joinpath(f"{checklist_id}.yaml").read_text(encoding="utf-8")
 
 
+def released_versions(checklist_id: str) -> tuple[str, ...]:
+    """Versions of a bundled checklist kept besides the current one (``checklists/releases/``), so a
+    card written for an earlier version is checked against the questions it answered."""
+    return _releases().get(checklist_id, ())
+
+
+@functools.cache
+def _releases() -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for entry in _folder("ethicard.checklists.releases").iterdir():
+        ident, dash, version = entry.name.removesuffix(".yaml").rpartition("-")
+        if dash and entry.name.endswith(".yaml"):
+            found.setdefault(ident, []).append(version)
+    return {ident: tuple(versions) for ident, versions in found.items()}
+
+
+def release_text(checklist_id: str, version: str) -> str:
+    """An earlier released version of a bundled checklist."""
+    name = f"{checklist_id}-{version}.yaml"
+    return _folder("ethicard.checklists.releases").joinpath(name).read_text(encoding="utf-8")
+
+
+def history_text(checklist_id: str) -> str | None:
+    """The declared changes of a bundled checklist (``checklists/changes/<id>.yaml``), if it has any."""
+    entry = _folder("ethicard.checklists.changes").joinpath(f"{checklist_id}.yaml")
+    return entry.read_text(encoding="utf-8") if entry.is_file() else None
+
+
 def template_text(name: str) -> str:
     return _folder("ethicard.templates").joinpath(name).read_text(encoding="utf-8")
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from . import view
 from .assessment import GAP_KINDS, Report
+from .validate import newer_version
 
 
 def gate(report: Report, *, strict: bool = False, min_score: float | None = None) -> list[str]:
@@ -39,6 +40,12 @@ def text(file: str, report: Report, *, strict: bool = False, min_score: float | 
         f"{file}: valid ({report.checklist.id} {report.checklist.version}); completeness {report.score}% ({counts})",
         "  by section: " + ", ".join(f"{s.section.title} {s.score}%" for s in report.sections),
     ]
+    newer = newer_version(report.card, report.checklist)
+    if newer:
+        lines.append(
+            f"  version: the card answers {report.card.checklist.id} {report.card.checklist.version}; "
+            f"{newer} is current"
+        )
     shown = report.gaps_found
     if shown:
         lines.append(f"  gaps found in published MISyn work that this card shows ({len(shown)} of {len(GAP_KINDS)}):")
@@ -68,7 +75,12 @@ def as_json(report: Report, *, strict: bool = False, min_score: float | None = N
     assessment = view.assessment(report)
     failures = gate(report, strict=strict, min_score=min_score)
     return {
-        "checklist": {"id": report.checklist.id, "version": report.checklist.version},
+        "checklist": {
+            "id": report.checklist.id,
+            "version": report.checklist.version,
+            "answered": report.card.checklist.version,
+            "current": newer_version(report.card, report.checklist) or report.card.checklist.version,
+        },
         "sections": assessment["sections"],
         "gaps": assessment["gaps"],
         "findings": assessment["findings"],

@@ -10,8 +10,9 @@ from typing import Any
 
 from . import __version__
 from .assessment import GAP_KINDS, UNANSWERED, ItemResult, Report
-from .models import CARD_FORMAT_VERSION
+from .models import CARD_FORMAT_VERSION, CardBase, Checklist
 from .rules import Finding
+from .validate import newer_version
 
 # The card reads as a story: why, how, how well, what it cannot do, how it is marked, who can object.
 CARD_ORDER = ("problem_formulation", "design", "evaluation", "limits", "technical_standards", "oversight")
@@ -118,6 +119,16 @@ def assessment(report: Report) -> dict[str, Any]:
     }
 
 
+def _checklist_label(card: CardBase, checklist: Checklist) -> str:
+    label = f"{checklist.id} {checklist.version}"
+    if card.checklist.version != checklist.version:
+        label += f" (the card was written for {card.checklist.version})"
+    newer = newer_version(card, checklist)
+    if newer and newer != checklist.version:
+        label += f" ({newer} is current)"
+    return label
+
+
 def build(report: Report) -> dict[str, Any]:
     """Everything an output template may show, in display order."""
     checklist, card = report.checklist, report.card
@@ -158,12 +169,7 @@ def build(report: Report) -> dict[str, Any]:
             "version": checklist.version,
             "title": checklist.title,
             "reference": checklist.reference,
-            "label": f"{checklist.id} {checklist.version}"
-            + (
-                f" (the card was written for {card.checklist.version})"
-                if card.checklist.version != checklist.version
-                else ""
-            ),
+            "label": _checklist_label(card, checklist),
         },
         "about": card.about.model_dump(mode="json"),
         "score": report.score,

@@ -28,6 +28,8 @@ def checklist_items(kind: str = "model") -> list[tuple[str, str]]:
 
 def full_card(kind: str = "model") -> dict[str, Any]:
     """A card that answers every item, with evidence, and shows none of the six gaps."""
+    from ethicard import load_checklist
+
     answers: dict[str, dict[str, Any]] = {}
     for section, item in checklist_items(kind):
         answers.setdefault(section, {})[item] = {
@@ -36,7 +38,7 @@ def full_card(kind: str = "model") -> dict[str, Any]:
             "evidence": ["Paper, Section 2"],
         }
     return {
-        "checklist": {"id": "misyn", "version": "1.0.0"},
+        "checklist": {"id": "misyn", "version": load_checklist("misyn").version},
         "about": {"kind": kind, "name": "Test MISyn", "uses": ["research"], "release": "none"},
         "answers": answers,
     }

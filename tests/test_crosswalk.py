@@ -79,3 +79,41 @@ def test_scheme_item_covered_only_when_every_mapped_answer_covers_it(ethicard, t
 def test_scheme_item_no_checklist_item_asks_for_stays_remaining(ethicard, tmp_path: Path) -> None:
     row = _row(ethicard, tmp_path, full_card(), "9")
     assert (row["state"], row["by"], row["note"]) == ("remaining", [], "no misyn item asks for it")
+
+
+def test_a_partial_answer_makes_a_scheme_item_partly_covered_never_covered(ethicard, tmp_path: Path) -> None:
+    card = full_card()
+    card["answers"]["evaluation"]["subgroup_analysis"]["status"] = "partial"
+    row = _row(ethicard, tmp_path, card, "36")
+    assert row["state"] == "partly covered"
+    assert {"item": "subgroup_analysis", "status": "partial"} in row["by"]
+    for section in card["answers"].values():
+        for answer in section.values():
+            answer["status"] = "partial"
+    write(tmp_path, card)
+    result = ethicard("crosswalk", "card.yaml", "--to", "claim2024", "--format", "json")
+    counts = json.loads(result.out)["counts"]
+    assert counts["covered"] == 0 and counts["partly covered"] > 0, counts
+
+
+def test_markdown_crosswalk_carries_the_answers_and_evidence(ethicard, golden, tmp_path: Path) -> None:
+    shutil.copy(EXAMPLE, tmp_path / "card.yaml")
+    result = ethicard("crosswalk", "card.yaml", "--to", "neurips", "--format", "md", "-o", "neurips.md")
+    assert result.code == 0, result.err
+    text = (tmp_path / "neurips.md").read_text(encoding="utf-8")
+    golden(text, GOLDEN / "cxr-ldm.neurips.md")
+    card = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    ethics = card["answers"]["evaluation"]["ethics_approval"]
+    assert "## 15: " in text and "(ethics_approval: addressed)" in text
+    assert " ".join(ethics["answer"].split()[:6]) in " ".join(text.split())
+    assert ethicard("crosswalk", "card.yaml", "--to", "neurips", "--format", "md", "-o", "card.yaml").code == 2
+
+
+def test_markdown_crosswalk_cannot_be_restructured_by_an_answer(ethicard, tmp_path: Path) -> None:
+    card = full_card()
+    card["answers"]["evaluation"]["ethics_approval"]["answer"] = "# Heading\n<script>x</script>\n---\n[a](javascript:x)"
+    write(tmp_path, card)
+    result = ethicard("crosswalk", "card.yaml", "--to", "neurips", "--format", "md")
+    assert result.code == 0, result.err
+    assert "\n# Heading" not in result.out and "<script>" not in result.out and "\n---" not in result.out
+    assert "\\[a\\](javascript:x)" in result.out  # shown as text, never a link

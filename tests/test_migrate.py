@@ -1,0 +1,184 @@
+"""`ethicard migrate`: a card moved to a newer checklist version as the declared changes say, with the
+researcher's comments, order and quoting kept, nothing decided for them, and twice the same as once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from conftest import DATA, EXAMPLE
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ethicard import assess, load_checklist
+from ethicard.changes import History
+from ethicard.loader import parse
+from ethicard.migrate import migrate_text
+from ethicard.validate import bundled_versions, validate_card
+
+CURRENT = load_checklist("misyn").version
+
+
+def test_every_released_version_migrates_to_the_current_one_keeping_the_file(ethicard, tmp_path: Path) -> None:
+    example = EXAMPLE.read_text(encoding="utf-8")
+    assert f'version: "{CURRENT}"' in example
+    for version in bundled_versions("misyn")[:-1]:
+        old = example.replace(f'version: "{CURRENT}"', f'version: "{version}"', 1)
+        (tmp_path / "card.yaml").write_text(old, encoding="utf-8")
+        dry = ethicard("migrate", "card.yaml", "--dry-run")
+        assert dry.code in (0, 1), dry.err
+        assert f'-  version: "{version}"\n+  version: "{CURRENT}"\n' in dry.out
+        assert (tmp_path / "card.yaml").read_text(encoding="utf-8") == old  # a dry run writes nothing
+        done = ethicard("migrate", "card.yaml")
+        assert done.code in (0, 1), done.err
+        assert f"card.yaml: misyn {version} -> {CURRENT}" in done.err
+        migrated = (tmp_path / "card.yaml").read_text(encoding="utf-8")
+        if version.split(".")[:2] == ["1", "0"]:  # 1.0.0 -> 1.1.0 changed no item: only the version moves
+            assert migrated == example
+        again = ethicard("migrate", "card.yaml")
+        assert again.code in (0, 1) and "already answers" in again.err
+        assert (tmp_path / "card.yaml").read_text(encoding="utf-8") == migrated
+
+
+def test_migrating_writes_elsewhere_only_when_asked_and_never_over_another_input(ethicard, tmp_path: Path) -> None:
+    old = (DATA / "minimal.yaml").read_text(encoding="utf-8").replace(f"version: {CURRENT}", "version: 1.0.0", 1)
+    (tmp_path / "card.yaml").write_text(old, encoding="utf-8")
+    done = ethicard("migrate", "card.yaml", "-o", "new.yaml")
+    assert done.code == 0, done.err
+    assert (tmp_path / "card.yaml").read_text(encoding="utf-8") == old
+    assert f"version: {CURRENT}" in (tmp_path / "new.yaml").read_text(encoding="utf-8")
+    assert ethicard("migrate", "card.yaml", "--to", "1.0.5").code == 2
+    assert ethicard("migrate", "new.yaml", "--to", "1.0.0").code == 2  # never backwards
+
+
+def test_a_missing_extra_is_named(tmp_path: Path) -> None:
+    (tmp_path / "card.yaml").write_text(
+        (DATA / "minimal.yaml").read_text(encoding="utf-8").replace(f"version: {CURRENT}", "version: 1.0.0", 1),
+        encoding="utf-8",
+    )
+    code = "import sys; sys.modules['ruamel'] = None; from ethicard.cli import main; sys.exit(main(sys.argv[1:]))"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "migrate", "card.yaml"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert "pip install 'ethicard[migrate]'" in done.stderr
+
+
+# --- the changes themselves, on a venue checklist with a history of its own ---------------------
+
+OLD = """\
+id: venue
+version: 1.0.0
+title: Venue checklist
+sections:
+  - id: one
+    title: One
+    items:
+      - {id: keep, question: Kept?, guidance: g, level: required, kinds: [model], source: derived}
+      - {id: old_name, question: Renamed?, guidance: g, level: required, kinds: [model], source: derived}
+      - {id: whole, question: Whole?, guidance: g, level: required, kinds: [model], source: derived}
+      - {id: part_a, question: A?, guidance: g, level: required, kinds: [model], source: derived}
+      - {id: part_b, question: B?, guidance: g, level: required, kinds: [model], source: derived}
+      - {id: gone, question: Gone?, guidance: g, level: required, kinds: [model], source: derived}
+      - {id: wording, question: Old words?, guidance: g, level: required, kinds: [model], source: derived}
+"""
+NEW = """\
+id: venue
+version: 1.1.0
+title: Venue checklist
+sections:
+  - id: one
+    title: One
+    items:
+      - {id: keep, question: Kept?, guidance: g, level: required, kinds: [model], source: derived}
+      - {id: new_name, question: Renamed?, guidance: g, level: required, kinds: [model], source: derived}
+      - {id: whole_x, question: X?, guidance: g, level: required, kinds: [model], source: derived}
+      - {id: whole_y, question: Y?, guidance: g, level: required, kinds: [model], source: derived}
+      - {id: wording, question: New words?, guidance: g, level: required, kinds: [model], source: derived}
+  - id: two
+    title: Two
+    items:
+      - {id: parts, question: A and B?, guidance: g, level: required, kinds: [model], source: derived}
+"""
+HISTORY = History.model_validate(
+    {
+        "checklist": "venue",
+        "releases": [
+            {"version": "1.0.0", "date": "2026-01-01", "summary": "first"},
+            {
+                "version": "1.1.0",
+                "date": "2026-02-01",
+                "summary": "second",
+                "changes": [
+                    {"change": "renamed", "items": ["old_name"], "into": ["new_name"], "note": "n", "source": "s"},
+                    {"change": "split", "items": ["whole"], "into": ["whole_x", "whole_y"], "note": "n", "source": "s"},
+                    {"change": "merged", "items": ["part_a", "part_b"], "into": ["parts"], "note": "n", "source": "s"},
+                    {"change": "removed", "items": ["gone"], "note": "n", "source": "s"},
+                    {"change": "reworded", "items": ["wording"], "note": "n", "source": "s"},
+                ],
+            },
+        ],
+    }
+)
+STATUSES = ["addressed", "partial", "not addressed", "not applicable"]
+RANK = {"unanswered": 0, "not addressed": 1, "partial": 2, "not applicable": 2, "addressed": 3}
+
+
+def _checklists(tmp_path: Path):  # type: ignore[no-untyped-def]
+    (tmp_path / "old.yaml").write_text(OLD, encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(NEW, encoding="utf-8")
+    return load_checklist(str(tmp_path / "old.yaml")), load_checklist(str(tmp_path / "new.yaml"))
+
+
+def _card(statuses: dict[str, str], comment: str = "our own note") -> str:
+    lines = ["# " + comment, "checklist: {id: venue, version: 1.0.0}", "about: {kind: model, name: M}", "answers:"]
+    lines.append("  one:" if statuses else "  one: {}")
+    for ident, status in statuses.items():
+        lines += [f"    {ident}:  # about {ident}", f"      status: {status}", f"      answer: Answer to {ident}."]
+        lines.append(f"      evidence: [{ident} evidence]")
+    return "\n".join(lines) + "\n"
+
+
+def test_each_kind_of_change_moves_marks_or_retires_the_answer(tmp_path: Path) -> None:
+    old, new = _checklists(tmp_path)
+    text = _card({item: "addressed" for item in ("keep", "old_name", "whole", "part_a", "part_b", "gone", "wording")})
+    migration = migrate_text(text, old, new, HISTORY)
+    assert migration.review == ["parts", "whole_x", "whole_y", "wording"]
+    assert migration.retired == ["gone"]
+    card, used = validate_card(parse(migration.text, "card.yaml"), new)
+    data = yaml.safe_load(migration.text)
+    one, two = data["answers"]["one"], data["answers"]["two"]
+    moved = {"status": "addressed", "answer": "Answer to old_name.", "evidence": ["old_name evidence"]}
+    assert one["new_name"] == moved
+    assert one["whole_x"]["answer"] == one["whole_y"]["answer"] == "Answer to whole."
+    assert two["parts"]["answer"] == "Answer to part_a.\n\nAnswer to part_b."
+    assert two["parts"]["evidence"] == ["part_a evidence", "part_b evidence"]
+    assert data["retired"]["gone"]["question"] == "Gone?" and data["retired"]["gone"]["retired_in"] == "1.1.0"
+    assert all(f"# {note}" in migration.text for note in ("our own note", "about keep", "about wording"))
+    statuses = {result.item.id: result.status for result in assess(card, used).items}
+    assert statuses["wording"] == statuses["parts"] == statuses["whole_x"] == "partial"  # until a person checks
+    assert statuses["keep"] == statuses["new_name"] == "addressed"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["keep", "old_name", "whole", "part_a", "part_b", "gone", "wording"]), st.sampled_from(STATUSES)
+    ),
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=30),
+)
+def test_migration_never_raises_a_status_and_twice_is_once(tmp_path_factory, statuses, comment) -> None:
+    tmp_path = tmp_path_factory.mktemp("m")
+    old, new = _checklists(tmp_path)
+    text = _card(statuses, comment.replace("\x85", " "))
+    before = {result.item.id: result.status for result in assess(*validate_card(parse(text, "c"), old)).items}
+    once = migrate_text(text, old, new, HISTORY)
+    card, used = validate_card(parse(once.text, "c"), new)
+    after = {result.item.id: result.status for result in assess(card, used).items}
+    origins = {"new_name": ["old_name"], "whole_x": ["whole"], "whole_y": ["whole"], "parts": ["part_a", "part_b"]}
+    for ident, status in after.items():
+        highest = max(RANK[before[origin]] for origin in origins.get(ident, [ident]))
+        assert RANK[status] <= highest, (ident, status, before)
+    assert migrate_text(once.text, new, new, HISTORY).text == once.text
