@@ -98,10 +98,10 @@ def _is_ours(text: str) -> bool:
 
 
 def stamp(data: bytes, marker: Marker) -> bytes:
+    ds = _dataset(io.BytesIO(data), header_only=False)  # first: says so when pydicom is missing
     from pydicom.dataset import Dataset
     from pydicom.sequence import Sequence
 
-    ds = _dataset(io.BytesIO(data), header_only=False)
     contribution = marker.to_json()
     if len(contribution) > 1024:
         raise ImageError(f"the marker is {len(contribution)} characters, more than Contribution Description holds")

@@ -159,9 +159,9 @@ _UNESCAPES = {value: key for key, value in _ESCAPES.items()} | {"&apos;": "'"}
 _OURS = re.compile(r'<rdf:Description rdf:about="" xmlns:ethicard="' + re.escape(XMP_NAMESPACE) + r'"[^<>]*/>\s*')
 _MARKER_ATTRIBUTE = re.compile(r'\bethicard:marker="([^"<>]*)"')
 _SOURCE_TYPE = re.compile(
-    r'DigitalSourceType="([^"<>]*)"'  # attribute form (ours)
-    r"|DigitalSourceType>\s*([^<>\s]*)\s*</"  # element form
-    r'|DigitalSourceType\s+rdf:resource="([^"<>]*)"'  # resource form
+    r'\s[\w.-]+:DigitalSourceType="([^"<>]*)"'  # attribute form (ours)
+    r"|<[\w.-]+:DigitalSourceType>\s*([^<>\s]*)\s*</"  # element form
+    r'|<[\w.-]+:DigitalSourceType\s+rdf:resource="([^"<>]*)"'  # resource form
 )
 MAX_XMP_BYTES = 1 << 20
 

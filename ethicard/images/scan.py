@@ -1,7 +1,8 @@
 """Finding image files in folders and opening them safely: what kind of file, by its first bytes.
 
 Folders are walked lazily in sorted order without following links to folders, so a folder of any
-size streams; hidden files, sidecar files and files that are not images are passed over.  A file is
+size streams; hidden files and sidecar files are passed over, and every other file is recognised by
+its first bytes (the caller skips those that are not images).  A file is
 opened without blocking and must be a regular file (a FIFO or a device is refused, never read).
 """
 
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 
 from .marker import ImageError, is_sidecar
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".dcm", ".dicom", ".nii", ".nii.gz")
 FORMATS = ("PNG", "JPEG", "TIFF", "DICOM", "NIfTI")
 
 
@@ -39,13 +39,11 @@ def find_images(paths: Sequence[str]) -> Iterator[Found]:
             for name in sorted(files):
                 if name.startswith(".") or is_sidecar(name):
                     continue
-                lower = name.lower()
-                if lower.endswith(IMAGE_SUFFIXES) or "." not in name:  # DICOM files often have no extension
-                    path = os.path.join(root, name)
-                    key = os.path.normpath(path)
-                    if key not in seen:
-                        seen.add(key)
-                        yield Found(path, False)
+                path = os.path.join(root, name)  # any name: DICOM files often have none, or .IMA
+                key = os.path.normpath(path)
+                if key not in seen:
+                    seen.add(key)
+                    yield Found(path, False)
 
 
 def sniff(head: bytes, path: str) -> str | None:

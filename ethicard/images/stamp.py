@@ -60,7 +60,7 @@ def marker_for(
     )
 
 
-def stamp_file(found: Found, marker: Marker, card_path: str) -> StampResult:
+def stamp_file(found: Found, marker: Marker) -> StampResult:
     from ..errors import UsageError
     from ..files import write_atomic
     from . import formats
@@ -69,8 +69,6 @@ def stamp_file(found: Found, marker: Marker, card_path: str) -> StampResult:
     path = found.path
     fmt = ""
     try:
-        if os.path.exists(card_path) and os.path.samefile(path, card_path):
-            raise ImageError("is the card itself")
         fd, size = open_regular(path, follow_links=False)
         try:
             if size > MAX_STAMP_BYTES:
@@ -129,4 +127,4 @@ def stamp_paths(card_path: str, paths: Sequence[str], marker: Marker) -> Iterato
     if not paths:
         raise EthicardError([Problem(card_path, 0, 0, (), "no image files named", "name files or folders")])
     for found in find_images(paths):
-        yield stamp_file(found, marker, card_path)
+        yield stamp_file(found, marker)

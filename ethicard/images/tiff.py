@@ -74,7 +74,10 @@ def _tags(stream: BinaryIO, size: int, directory: _Directory) -> dict[int, bytes
 
 
 def read(stream: BinaryIO, size: int) -> Reading:
-    directory = _directory(stream, size)
+    try:
+        directory = _directory(stream, size)
+    except NoRoom:
+        return Reading("TIFF", (), ("XMP",), ("a BigTIFF: its tags are not read (ethicard marks it by a sidecar)",))
     tags = _tags(stream, size, directory)
     notes: list[str] = []
     not_synthetic: list[str] = []
