@@ -158,6 +158,22 @@ def _check(args: argparse.Namespace) -> int:
         return output.exit_code
 
 
+def _check_and_images(args: argparse.Namespace) -> int:
+    """``check``, then with ``--images DIR`` the card's labelling claims compared with the images' marks."""
+    if args.images is None:
+        return _check(args)
+    from .images.command import labelling_findings
+
+    if len(args.files) != 1 or os.path.isdir(args.files[0]):
+        raise UsageError("--images compares one card with its images; name one card file")
+    if not os.path.isdir(args.images):
+        raise UsageError(f"--images {args.images}: not a folder")
+    code = _check(args)
+    lines, found = labelling_findings(args.files[0], args.images, jobs=args.jobs)
+    (sys.stdout if args.format == "text" else sys.stderr).write("".join(lines))
+    return max(code, EXIT_PROBLEMS if found else EXIT_OK)
+
+
 def _draw(text: str) -> None:
     if text:
         sys.stdout.flush()
@@ -299,7 +315,7 @@ def _stream(chunks: Iterable[tuple[str, str]], run: Any) -> int:
 
 _COMMANDS = {
     "init": _init,
-    "check": _check,
+    "check": _check_and_images,
     "render": _render,
     "schema": _schema,
     "badge": _badge,

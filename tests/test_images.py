@@ -236,3 +236,59 @@ def test_bigtiff_gets_a_sidecar_and_says_so(ethicard, tmp_path, card) -> None:
     image.write_bytes(image.read_bytes() + b"x")
     assert "describes another file" in ethicard("inspect", image).out
     assert os.path.getsize(image) == 89
+
+
+LABELLING = """
+format: 2
+labelling:
+  methods: [file_metadata, dicom_attributes, visible_mark]
+  coverage: all
+  carriers: "PNG iTXt + XMP; DICOM Conversion Type SYN"
+"""
+
+
+def test_check_images_finds_the_claims_the_images_contradict_located_in_the_card(ethicard, tmp_path, card) -> None:
+    card.write_text(card.read_text() + LABELLING)
+    lines = card.read_text().splitlines()
+    released = tmp_path / "released"
+    released.mkdir()
+    marked, unmarked = images.png(released / "a.png"), images.png(released / "b.png")
+    assert ethicard("stamp", card, marked).code == 0
+    result = ethicard("check", card, "--images", released)
+    assert result.code == 1
+    coverage = next(n for n, line in enumerate(lines, 1) if line.startswith("  coverage: all"))
+    methods = next(n for n, line in enumerate(lines, 1) if line.startswith("  methods:"))
+    status = next(n for n, line in enumerate(lines, 1) if line.strip() == "status: addressed")
+    assert (
+        f"{card}:{coverage}:13: labelling.coverage: the card says every synthetic image is marked, but 1 of 2"
+        in result.out
+    )
+    assert (
+        f"{card}:{methods}:28: labelling.methods[1]: the card names the method dicom_attributes, but no image"
+        in result.out
+    )
+    assert (
+        f"{card}:{status}:" in result.out
+        and "synthetic_image_labelling.status: the answer says labelling is addressed" in result.out
+    )
+    assert "not checked from the files: visible_mark" in result.out
+    assert "no evidence that an image is a medical image" in result.out
+    assert "labelling.methods[0]" not in result.out and "labelling.methods[2]" not in result.out
+    # every image stamped with this card, and a card that claims only what is there: no finding
+    assert ethicard("stamp", card, unmarked).code == 0
+    card.write_text(card.read_text().replace("[file_metadata, dicom_attributes, visible_mark]", "[file_metadata]"))
+    assert ethicard("stamp", card, released).code == 0  # the card changed, so its hash did: stamp again
+    clean = ethicard("check", card, "--images", released)
+    assert clean.code == 0, clean.out
+    assert "images in" in clean.out and "(2 marked, 0 partial, 0 inconsistent, 0 unmarked, 0 error)" in clean.out
+
+
+def test_check_images_reports_images_marked_for_another_version_of_the_card(ethicard, tmp_path, card) -> None:
+    released = tmp_path / "released"
+    released.mkdir()
+    assert ethicard("stamp", card, images.png(released / "a.png")).code == 0
+    card.write_text(card.read_text() + LABELLING.replace("coverage: all", "coverage: some"))
+    result = ethicard("check", card, "--images", released)
+    assert result.code == 1
+    assert "labelling: 1 of 1 images in" in result.out and "carry marks of another card" in result.out
+    assert ethicard("check", card, card, "--images", released).code == 2

@@ -117,3 +117,27 @@ class Stamping:
         counts = ", ".join(f"{n} {action}" for action, n in sorted(actions.items()))
         yield f"{sum(actions.values()) - actions['skipped']} images: {counts or 'none found'}\n", ""
         self.exit_code = _exit(actions["error"], missing, False)
+
+
+def labelling_findings(card_path: str, folder: str, *, jobs: int = 1) -> tuple[list[str], bool]:
+    """The lines ``check --images`` adds (a summary of the marks, then each finding), and whether any."""
+    from .. import loader
+    from ..validate import validate_card
+    from .labelling import findings
+    from .marker import card_ref
+
+    document = loader.load(card_path)
+    card, checklist = validate_card(document)
+    tally = Tally()
+    for result in inspect_paths([folder], card_ref(card_path, card.about.name, card.about.version), jobs):
+        tally.add(result)
+    found = findings(document, card, checklist, tally, folder)
+    summary = ", ".join(f"{tally.statuses[s]} {s}" for s in ("marked", "partial", "inconsistent", "unmarked", "error"))
+    lines = [f"{card_path}: images in {folder}: {tally.images} ({summary})\n"]
+    lines += [f"{problem}\n" for problem in found]
+    if card.labelling is not None:
+        unseen = [m for m in card.labelling.methods if m in ("visible_mark", "file_naming")]
+        if unseen:
+            lines.append(f"{card_path}: not checked from the files: {', '.join(unseen)}\n")
+    lines.append(f"note: {NOTE}.\n")
+    return lines, bool(found)
