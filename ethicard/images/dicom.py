@@ -40,13 +40,31 @@ def _pydicom() -> Any:
     return pydicom
 
 
-def _dataset(stream: BinaryIO, *, header_only: bool) -> Any:
+def _dataset(stream: BinaryIO, size: int, *, header_only: bool) -> Any:
+    """The data set (header only: up to the pixel data); an element longer than the file is refused."""
     pydicom = _pydicom()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return pydicom.dcmread(stream, stop_before_pixels=header_only, defer_size=4096 if header_only else None)
+            ds = pydicom.dcmread(stream, stop_before_pixels=True, defer_size=4096)
         except Exception as exc:  # pydicom raises many kinds for damaged files
+            raise ImageError(f"not a readable DICOM file ({type(exc).__name__}: {exc})") from None
+        # The raw elements, as read: values over 4 KB are left unread (deferred), and are never read
+        # here, as Dataset.elements() would; a declared length is checked against the file's size.
+        for element in ds._dict.values():
+            length = getattr(element, "length", 0)
+            if length != 0xFFFFFFFF and getattr(element, "value_tell", 0) + length > size:
+                where = element.value_tell
+                raise ImageError(
+                    f"byte {where}: element {element.tag} declares {length} bytes, past the end ({size} bytes)",
+                    "the file is truncated or damaged",
+                )
+        if header_only:
+            return ds
+        stream.seek(0)
+        try:
+            return pydicom.dcmread(stream)
+        except Exception as exc:
             raise ImageError(f"not a readable DICOM file ({type(exc).__name__}: {exc})") from None
 
 
@@ -61,7 +79,7 @@ def read(stream: BinaryIO, size: int) -> Reading:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return _read(_dataset(stream, header_only=True))
+            return _read(_dataset(stream, size, header_only=True))
         except ImageError:
             raise
         except Exception as exc:
@@ -98,7 +116,7 @@ def _is_ours(text: str) -> bool:
 
 
 def stamp(data: bytes, marker: Marker) -> bytes:
-    ds = _dataset(io.BytesIO(data), header_only=False)  # first: says so when pydicom is missing
+    ds = _dataset(io.BytesIO(data), len(data), header_only=False)  # first: says so when pydicom is missing
     from pydicom.dataset import Dataset
     from pydicom.sequence import Sequence
 

@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from .marker import MAX_MARKER_BYTES, MAX_XMP_BYTES, ImageError, Marker, parse, xmp_packet
+from .marker import MAX_XMP_BYTES, ImageError, Marker, parse, xmp_packet
 from .reading import Mark, Reading, decode_xmp, xmp_marks
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -45,6 +45,10 @@ def _chunks(stream: BinaryIO, size: int) -> Iterator[tuple[int, bytes, int]]:
     raise ImageError(f"more than {MAX_HEADER_CHUNKS} chunks before the image data")
 
 
+def _keyword(body: bytes) -> bytes:
+    return body.partition(b"\0")[0]
+
+
 def _itxt(body: bytes) -> tuple[bytes, bytes]:
     """(keyword, text) of an iTXt chunk; compressed text is inflated up to a bound."""
     keyword, _, rest = body.partition(b"\0")
@@ -71,17 +75,23 @@ def read(stream: BinaryIO, size: int) -> Reading:
     for offset, kind, length in _chunks(stream, size):
         if kind == b"caBX":
             marks.append(Mark("c2pa", "C2PA manifest", note="present; its signature is not validated by inspect"))
-        if kind != b"iTXt" or length > MAX_XMP_BYTES + 1024:
+        if kind != b"iTXt":
             continue
         stream.seek(offset + 8)
-        keyword, text = _itxt(stream.read(length))
+        keyword = _keyword(stream.read(min(length, 80)))
+        if keyword not in (KEYWORD, XMP_KEYWORD):
+            continue
+        if length > MAX_XMP_BYTES + 1024:
+            raise ImageError(f"byte {offset}: iTXt chunk {keyword!r} is {length} bytes, more than ethicard reads")
+        stream.seek(offset + 8)
+        _, text = _itxt(stream.read(length))
         if keyword == KEYWORD:
             try:
-                marker = parse(text) if len(text) <= MAX_MARKER_BYTES else parse(text[: MAX_MARKER_BYTES + 1])
+                marker = parse(text)
                 marks.append(Mark("file_metadata", "PNG iTXt ethicard", marker, marker.source_type))
             except ImageError as exc:
                 notes.append(f"iTXt ethicard: {exc.message}")
-        elif keyword == XMP_KEYWORD:
+        else:
             marks.extend(xmp_marks(text, notes, not_synthetic))
     return Reading("PNG", tuple(marks), ("PNG iTXt ethicard", "XMP"), tuple(notes), tuple(not_synthetic))
 
@@ -110,12 +120,12 @@ def stamp(data: bytes, marker: Marker) -> bytes:
             break
         if kind == b"caBX":
             raise ImageError("it carries a C2PA manifest, which any change would invalidate", "stamp it before signing")
-        if kind == b"iTXt":
-            keyword, text = _itxt(data[offset + 8 : offset + 8 + length])
-            if keyword == KEYWORD:
-                continue
-            if keyword == XMP_KEYWORD:
-                existing_xmp = decode_xmp(text)
+        if kind == b"iTXt":  # only ours and the XMP chunk are inflated; other text is copied as it is
+            keyword = _keyword(data[offset + 8 : offset + 88])
+            if keyword in (KEYWORD, XMP_KEYWORD):
+                text = _itxt(data[offset + 8 : offset + 8 + length])[1]  # refuses what inspect would refuse
+                if keyword == XMP_KEYWORD:
+                    existing_xmp = decode_xmp(text)
                 continue
         kept.append(data[offset : offset + 12 + length])
     if image_data < 0:
