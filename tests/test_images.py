@@ -292,3 +292,17 @@ def test_check_images_reports_images_marked_for_another_version_of_the_card(ethi
     assert result.code == 1
     assert "labelling: 1 of 1 images in" in result.out and "carry marks of another card" in result.out
     assert ethicard("check", card, card, "--images", released).code == 2
+
+
+def test_inspect_of_png_jpeg_tiff_imports_no_card_or_field_library(tmp_path) -> None:
+    import sys
+
+    images.png(tmp_path / "a.png"), images.jpeg(tmp_path / "b.jpg"), images.tiff(tmp_path / "c.tif")
+    heavy = ["jinja2", "markdown", "nibabel", "numpy", "pydantic", "pydicom", "yaml"]
+    code = (
+        "import sys\nfrom ethicard.cli import main\nmain(sys.argv[1:])\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r})))"
+    )
+    done = subprocess.run([sys.executable, "-c", code, "inspect", str(tmp_path)], capture_output=True, text=True)
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert done.stdout.count(": unmarked") == 3
