@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from ..errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageError
 from . import output
 from .inspect import Tally, inspect_paths
 from .marker import NOTE, CardRef
+
+if TYPE_CHECKING:
+    from .c2pa import Credentials
 
 
 def _exit(errors: int, missing_extra: int, failed: bool) -> int:
@@ -89,15 +93,43 @@ class Inspection:
             yield "", "ethicard: error: some files need an optional extra that is not installed (see above)\n"
 
 
+def credentials(cert: str | None, key: str | None, algorithm: str) -> Credentials | None:
+    """The C2PA signing credentials named by ``--c2pa-cert`` and ``--c2pa-key`` (both or neither)."""
+    from .c2pa import ALGORITHMS, Credentials
+
+    if cert is None and key is None:
+        return None
+    if cert is None or key is None:
+        raise UsageError("C2PA signing needs both --c2pa-cert (the certificate chain) and --c2pa-key")
+    if algorithm not in ALGORITHMS:
+        raise UsageError(f"unknown --c2pa-alg '{algorithm}'; choose one of: {', '.join(ALGORITHMS)}")
+    pems = []
+    for option, path in (("--c2pa-cert", cert), ("--c2pa-key", key)):
+        try:
+            with open(path, "rb") as stream:
+                pems.append(stream.read(1 << 20))
+        except OSError as exc:
+            raise UsageError(f"{option} {path}: cannot be read ({exc.strerror or exc})") from None
+    return Credentials(pems[0], pems[1], algorithm)
+
+
 class Stamping:
     def __init__(
-        self, card: str, paths: Sequence[str], *, source: str, generator: str | None, link: str | None
+        self,
+        card: str,
+        paths: Sequence[str],
+        *,
+        source: str,
+        generator: str | None,
+        link: str | None,
+        signing: Credentials | None = None,
     ) -> None:
         from .stamp import marker_for
 
         self.card = card
         self.paths = paths
         self.marker = marker_for(card, source=source, generator=generator, link=link)
+        self.signing = signing
         self.exit_code = EXIT_OK
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
@@ -107,7 +139,7 @@ class Stamping:
 
         actions: Counter[str] = Counter()
         missing = 0
-        for result in stamp_paths(self.card, self.paths, self.marker):
+        for result in stamp_paths(self.card, self.paths, self.marker, self.signing):
             actions[result.action] += 1
             missing += result.missing_extra
             if result.action == "skipped":

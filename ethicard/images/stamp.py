@@ -12,6 +12,7 @@ import io
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..errors import EthicardError, Problem
 from .marker import (
@@ -27,6 +28,9 @@ from .marker import (
     sidecar_path,
 )
 from .scan import Found, find_images, open_regular, sniff
+
+if TYPE_CHECKING:
+    from .c2pa import Credentials
 
 MAX_STAMP_BYTES = 4 << 30
 
@@ -60,7 +64,28 @@ def marker_for(
     )
 
 
-def stamp_file(found: Found, marker: Marker) -> StampResult:
+def _stamped(
+    fmt: str, data: bytes, marker: Marker, path: str, credentials: Credentials | None
+) -> tuple[bytes | None, list[str]]:
+    """The marked file (None: unchanged) and notes; signed with C2PA content credentials when given."""
+    from . import formats
+    from .reading import status
+
+    if credentials is not None:
+        current = formats.read(fmt, io.BytesIO(data), len(data), path)
+        if any(mark.mechanism == "c2pa" for mark in current.marks) and status(current, marker.card)[0] == "marked":
+            return None, ["already carries this marker and a C2PA manifest"]
+    new, notes = formats.stamp(fmt, data, marker, path)
+    if credentials is not None:
+        from .c2pa import sign
+
+        new = sign(data if new is None else new, fmt, marker, os.path.basename(path), credentials)
+        notes.append("signed C2PA content credentials embedded (no thumbnail)")
+    return new, notes
+
+
+def stamp_file(found: Found, marker: Marker, credentials: Credentials | None = None) -> StampResult:
+    """Stamp one file in place; every fault becomes the record's problem and leaves the file as it was."""
     from ..errors import UsageError
     from ..files import write_atomic
     from . import formats
@@ -83,7 +108,7 @@ def stamp_file(found: Found, marker: Marker) -> StampResult:
                 return StampResult(path, "skipped")
             raise ImageError("not a PNG, JPEG, TIFF, DICOM or NIfTI file", "stamp writes those formats")
         try:
-            new, notes = formats.stamp(fmt, data, marker, path)
+            new, notes = _stamped(fmt, data, marker, path, credentials)
         except NoRoom as exc:
             return _sidecar(path, fmt, data, marker, exc.message)
         if new is None:
@@ -122,9 +147,11 @@ def _sidecar(path: str, fmt: str, data: bytes, marker: Marker, reason: str) -> S
     return StampResult(path, "sidecar", fmt, (note,))
 
 
-def stamp_paths(card_path: str, paths: Sequence[str], marker: Marker) -> Iterator[StampResult]:
+def stamp_paths(
+    card_path: str, paths: Sequence[str], marker: Marker, credentials: Credentials | None = None
+) -> Iterator[StampResult]:
     """Stamp every image named or found in the folders named, one result each, in order."""
     if not paths:
         raise EthicardError([Problem(card_path, 0, 0, (), "no image files named", "name files or folders")])
     for found in find_images(paths):
-        yield stamp_file(found, marker)
+        yield stamp_file(found, marker, credentials)
