@@ -221,6 +221,13 @@ def test_a_missing_extra_is_named_and_exits_two(ethicard, tmp_path, card) -> Non
     before = dcm.read_bytes()
     stamped = ethicard("stamp", card, dcm, env=env)
     assert stamped.code == 2 and "install ethicard[dicom]" in stamped.err and dcm.read_bytes() == before
+    (blocker / "c2pa").mkdir()
+    (blocker / "c2pa" / "__init__.py").write_text("raise ImportError('not installed')\n")
+    png = images.png(tmp_path / "a.png")
+    (tmp_path / "chain.pem").write_text("-")
+    signed = ethicard("stamp", card, png, "--c2pa-cert", "chain.pem", "--c2pa-key", "chain.pem", env=env)
+    assert signed.code == 2
+    assert "a.png: signing C2PA content credentials needs c2pa-python (install ethicard[c2pa])" in signed.err
 
 
 def test_bigtiff_gets_a_sidecar_and_says_so(ethicard, tmp_path, card) -> None:

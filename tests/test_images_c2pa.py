@@ -47,47 +47,38 @@ def _certificates(folder: Path) -> tuple[Path, Path, str]:
         )
         return x509.KeyUsage(**{n: flags.get(n, False) for n in names})
 
+    def certificate(
+        subject: str, issuer: str, public: object, signing: object, *, authority: bool = False, bare: bool = False
+    ) -> x509.Certificate:
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(name(subject))
+            .issuer_name(name(issuer))
+            .public_key(public)  # type: ignore[arg-type]
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30))
+            .add_extension(x509.BasicConstraints(ca=authority, path_length=None), critical=True)
+        )
+        if authority:
+            builder = builder.add_extension(usage(key_cert_sign=True, crl_sign=True), critical=True)
+            builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)  # type: ignore[arg-type]
+        else:
+            builder = builder.add_extension(usage(digital_signature=True), critical=True)
+            eku = x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION])
+            builder = builder.add_extension(eku, critical=False)
+        if not authority and not bare:
+            issuer_key = signing.public_key()  # type: ignore[attr-defined]
+            builder = builder.add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key), critical=False
+            )
+        return builder.sign(signing, hashes.SHA256())  # type: ignore[arg-type]
+
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(name("ethicard test CA"))
-        .issuer_name(name("ethicard test CA"))
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(usage(key_cert_sign=True, crl_sign=True), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    signer = (
-        x509.CertificateBuilder()
-        .subject_name(name("ethicard test signer"))
-        .issuer_name(ca.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(usage(digital_signature=True), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    alone = (  # the same signer, self-signed: what c2pa refuses
-        x509.CertificateBuilder()
-        .subject_name(name("ethicard test signer"))
-        .issuer_name(name("ethicard test signer"))
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(usage(digital_signature=True), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
+    ca = certificate("ethicard test CA", "ethicard test CA", ca_key.public_key(), ca_key, authority=True)
+    signer = certificate("ethicard test signer", "ethicard test CA", key.public_key(), ca_key)
+    # self-signed, without an authority key identifier: c2pa refuses to sign with it
+    alone = certificate("ethicard test signer", "ethicard test signer", key.public_key(), key, bare=True)
     pem = serialization.Encoding.PEM
     (folder / "self-signed.pem").write_bytes(alone.public_bytes(pem))
     chain, key_file = folder / "chain.pem", folder / "signer.key"
@@ -128,7 +119,7 @@ def test_c2pa_credentials_validate_against_the_test_ca_and_keep_the_ethicard_mar
     assert "already carries this marker and a C2PA manifest" in again.out and image.read_bytes() == signed
 
 
-def test_a_self_signed_certificate_is_refused_and_nothing_changes(ethicard, tmp_path) -> None:
+def test_a_certificate_c2pa_refuses_gives_a_message_and_nothing_changes(ethicard, tmp_path) -> None:
     chain, key, _ = _certificates(tmp_path)
     shutil.copy(EXAMPLE, tmp_path / "card.yaml")
     image = images.png(tmp_path / "a.png")

@@ -2,9 +2,9 @@
 
 The manifest holds a ``c2pa.actions`` assertion (``c2pa.created`` with the IPTC digital source type)
 and an ``org.ethicard.marker`` assertion with the marker itself.  It is signed with the certificate
-chain and private key the user gives (c2pa-python refuses a bare self-signed certificate: a private
-CA and a signing certificate it issued work); no time-stamp authority is asked, so nothing leaves
-the machine.  Thumbnails are off: c2pa's default one adds about 150 KB to a small PNG.
+chain and private key the user gives (c2pa-python refuses some certificates, such as a bare
+self-signed one; a private CA and a signing certificate it issued work); no time-stamp authority
+is asked, so nothing leaves the machine.  Thumbnails are off: c2pa's default one adds about 150 KB to a small PNG.
 ``inspect`` reports a manifest as present; validating it is c2pa's own reader's job.
 """
 
