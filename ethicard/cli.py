@@ -83,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     stamp.add_argument("--generator", help="what made the images (default: the card's name and version)")
     stamp.add_argument("--link", help="where the card is published (default: the card's 'card' link, else its first)")
+    stamp.add_argument("-j", "--jobs", type=int, default=1, help="processes (default 1; 0: one per core)")
     stamp.add_argument("--c2pa-cert", metavar="PEM", help="also sign C2PA content credentials: certificate chain")
     stamp.add_argument("--c2pa-key", metavar="PEM", help="the private key of the C2PA signing certificate")
     stamp.add_argument("--c2pa-alg", default="es256", help="C2PA signing algorithm (default: es256)")
@@ -283,8 +284,18 @@ def _crosswalk(args: argparse.Namespace) -> int:
 def _stamp(args: argparse.Namespace) -> int:
     from .images.command import Stamping, credentials
 
+    if args.jobs < 0:
+        raise UsageError("--jobs must be 0 (one per core) or more")
     signing = credentials(args.c2pa_cert, args.c2pa_key, args.c2pa_alg)
-    run = Stamping(args.card, args.paths, source=args.source, generator=args.generator, link=args.link, signing=signing)
+    run = Stamping(
+        args.card,
+        args.paths,
+        source=args.source,
+        generator=args.generator,
+        link=args.link,
+        signing=signing,
+        jobs=args.jobs,
+    )
     return _stream(run, run)
 
 

@@ -62,7 +62,9 @@ def test_png_marks_are_read_by_exiftool_and_pillow_with_pixels_and_other_chunks_
 def test_second_stamp_changes_nothing(ethicard, tmp_path, card) -> None:
     files = [images.png(tmp_path / "a.png"), images.jpeg(tmp_path / "b.jpg"), images.tiff(tmp_path / "c.tif")]
     files += [images.dicom(tmp_path / "d.dcm"), images.nifti(tmp_path / "e.nii"), images.nifti(tmp_path / "f.nii.gz")]
-    assert ethicard("stamp", card, tmp_path).code == 0
+    first = ethicard("stamp", card, tmp_path, "--jobs", "2")
+    assert first.code == 0, first.err
+    assert [line.split(":")[0] for line in first.out.splitlines()[:-1]] == [str(p) for p in sorted(files)]
     stamped = {path: (path.read_bytes(), path.stat().st_ino) for path in files}
     again = ethicard("stamp", card, tmp_path)
     assert again.code == 0, again.err

@@ -123,6 +123,7 @@ class Stamping:
         generator: str | None,
         link: str | None,
         signing: Credentials | None = None,
+        jobs: int = 1,
     ) -> None:
         from .stamp import marker_for
 
@@ -130,6 +131,7 @@ class Stamping:
         self.paths = paths
         self.marker = marker_for(card, source=source, generator=generator, link=link)
         self.signing = signing
+        self.jobs = jobs
         self.exit_code = EXIT_OK
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
@@ -139,7 +141,7 @@ class Stamping:
 
         actions: Counter[str] = Counter()
         missing = 0
-        for result in stamp_paths(self.card, self.paths, self.marker, self.signing):
+        for result in stamp_paths(self.card, self.paths, self.marker, self.signing, self.jobs):
             actions[result.action] += 1
             missing += result.missing_extra
             if result.action == "skipped":

@@ -95,33 +95,11 @@ def _result(path: str, reading: Reading, card: CardRef | None, mismatch: str) ->
     )
 
 
-_WORKER: dict[str, Any] = {}
-
-
-def _start(card: CardRef | None) -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER["card"] = card
-
-
-def _in_worker(found: Found) -> ImageResult:
-    return inspect_file(found, _WORKER["card"])
-
-
 def inspect_paths(paths: Sequence[str], card: CardRef | None = None, jobs: int = 1) -> Iterator[ImageResult]:
     """One result per file found, in order; ``jobs`` processes (0: one per core; never more than the cores)."""
-    from ..batch import cores
+    from .pool import ordered_map
 
-    workers = min(jobs or cores(), cores())
-    found = find_images(paths)
-    if workers <= 1:
-        yield from (inspect_file(item, card) for item in found)
-        return
-    import multiprocessing
-
-    with multiprocessing.Pool(workers, _start, (card,)) as pool:
-        yield from pool.imap(_in_worker, found, 64)
+    return ordered_map(inspect_file, find_images(paths), (card,), jobs)
 
 
 @dataclass

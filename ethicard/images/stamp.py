@@ -148,10 +148,11 @@ def _sidecar(path: str, fmt: str, data: bytes, marker: Marker, reason: str) -> S
 
 
 def stamp_paths(
-    card_path: str, paths: Sequence[str], marker: Marker, credentials: Credentials | None = None
+    card_path: str, paths: Sequence[str], marker: Marker, credentials: Credentials | None = None, jobs: int = 1
 ) -> Iterator[StampResult]:
     """Stamp every image named or found in the folders named, one result each, in order."""
     if not paths:
         raise EthicardError([Problem(card_path, 0, 0, (), "no image files named", "name files or folders")])
-    for found in find_images(paths):
-        yield stamp_file(found, marker, credentials)
+    from .pool import ordered_map
+
+    yield from ordered_map(stamp_file, find_images(paths), (marker, credentials), jobs)
