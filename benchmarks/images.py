@@ -2,9 +2,9 @@
 """Speed of ``ethicard stamp`` and ``ethicard inspect`` (not part of the test suite).
 
 * Small images: N copies (default 10,000) of one small image per format (PNG, JPEG, TIFF, DICOM,
-  NIfTI), stamped with the example card, then inspected with ``--card``: files per second, whole
-  processes, wall time.  The output of ``inspect --format csv`` is parsed to make sure every file
-  was read as marked.
+  NIfTI), stamped with the example card (one process, then ``--jobs``), then inspected with
+  ``--card`` (one process, then ``--jobs``): files per second, whole processes, wall time.  The
+  output of ``inspect --format csv`` is parsed to make sure every file was read as marked.
 * Large images: a NIfTI and a DICOM file whose voxels / pixel data take SIZE megabytes (sparse
   files: the disk holds only the header), inspected: the time stays that of a small file, since
   only the header is read.  Peak memory (RSS) of the inspecting process is reported too.
@@ -72,18 +72,24 @@ def run(*args: str) -> tuple[float, str, int]:
 
 def bench_small(work: Path, count: int, jobs: int) -> None:
     made = small_images(work)
-    print(f"{'format':8} {'files':>7} {'stamp files/s':>14} {'inspect files/s':>16} {'inspect -j':>11}")
+    print(f"{'format':8} {'files':>7} {'stamp files/s':>14} {'stamp -j':>9} {'inspect files/s':>16} {'inspect -j':>11}")
     for fmt, original in made.items():
-        folder = work / fmt
-        folder.mkdir()
-        for n in range(count):
-            shutil.copyfile(original, folder / f"{n:06d}{''.join(original.suffixes)}")
+        folder, twin = work / fmt, work / f"{fmt}-j"
+        for where in (folder, twin):
+            where.mkdir()
+            for n in range(count):
+                shutil.copyfile(original, where / f"{n:06d}{''.join(original.suffixes)}")
         stamp_s, _, _ = run("stamp", str(CARD), str(folder))
+        stamp_jobs_s, _, _ = run("stamp", str(CARD), str(twin), "--jobs", str(jobs))
+        shutil.rmtree(twin)
         inspect_s, out, _ = run("inspect", str(folder), "--card", str(CARD), "--format", "csv")
         rows = list(csv.reader(io.StringIO(out)))[1:]
         assert len(rows) == count and all(row[1] == "marked" for row in rows), f"{fmt}: not all marked"
         jobs_s, _, _ = run("inspect", str(folder), "--card", str(CARD), "--format", "csv", "--jobs", str(jobs))
-        print(f"{fmt:8} {count:7} {count / stamp_s:14,.0f} {count / inspect_s:16,.0f} {count / jobs_s:11,.0f}")
+        rates = (
+            f"{count / stamp_s:14,.0f} {count / stamp_jobs_s:9,.0f} {count / inspect_s:16,.0f} {count / jobs_s:11,.0f}"
+        )
+        print(f"{fmt:8} {count:7} {rates}")
 
 
 def sparse_nifti(path: Path, megabytes: int) -> None:
