@@ -534,12 +534,28 @@ class Evaluation(_Strict):
         return [phase for phase, found in present.items() if found]
 
 
+LabellingMethod = Literal[
+    "file_metadata", "c2pa", "dicom_attributes", "nifti_header", "visible_mark", "file_naming", "sidecar", "none"
+]
+
+
+class Labelling(_Strict):
+    """How the released synthetic images are marked as synthetic (card format 2; the method ids are
+    those ``ethicard inspect`` reports, so ``check --images`` can compare the claim with the files)."""
+
+    methods: list[LabellingMethod] = Field([], description="the marks written; [none] when there are none")
+    coverage: Literal["all", "some", "none"] | None = Field(None, description="which released images carry them")
+    carriers: str = Field("", description="free text: the fields or chunks that carry the marks, per format")
+
+
 class CardBase(_Strict):
     """Fields every card has; :func:`card_model` adds the checklist's ``answers``."""
 
+    format: Annotated[int, Field(ge=1, le=2)] | None = Field(None, description="card format; 2 adds structured blocks")
     checklist: ChecklistRef
     about: About
     evaluation: Evaluation = Evaluation()
+    labelling: Labelling | None = None
     retired: dict[Identifier, RetiredAnswer] = Field(
         {}, description="answers to questions the checklist no longer asks (kept by 'ethicard migrate')"
     )

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debs=(chromium texlive-latex-base texlive-latex-recommended texlive-latex-extra
-      texlive-fonts-recommended lmodern poppler-utils)
+      texlive-fonts-recommended lmodern poppler-utils libimage-exiftool-perl)
 missing=()
 for deb in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing+=("$deb")
