@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EthicardError, UsageError
+from .reporters import REPORTERS
 
 if TYPE_CHECKING:
     from .assessment import Report
@@ -39,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate cards and report what they leave open")
     check.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER")
-    check.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output (default: text)")
+    check.add_argument("--format", choices=tuple(REPORTERS), default="text", help="output (default: text)")
     check.add_argument("-j", "--jobs", type=int, default=1, help="processes to use (default 1; 0: one per core)")
     check.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     check.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
@@ -108,13 +109,18 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .batch import Options, Output, ProgressBar, check_cards, find_cards
+    from .batch import Options, ProgressBar, check_cards, find_cards
     from .loader import max_bytes_setting
+    from .reporters import LOCATED, reporter
+    from .step_summary import StepSummary
 
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (one per core) or more")
     files = find_cards(args.files)
-    options = Options(args.format, args.strict, args.min_score, catch_internal=not _debug(args))
+    gated = args.strict or args.min_score is not None
+    step = StepSummary.from_environment(files, gated=gated)
+    located = args.format in LOCATED
+    options = Options(args.format, args.strict, args.min_score, catch_internal=not _debug(args), located=located)
     results = check_cards(
         files,
         checklist_name=args.checklist,
@@ -123,10 +129,12 @@ def _check(args: argparse.Namespace) -> int:
         options=options,
     )
     bar = ProgressBar(len(files)) if len(files) > 1 and sys.stderr.isatty() else None
-    with Output(args.format, len(files), gated=args.strict or args.min_score is not None) as output:
+    with reporter(args.format, len(files), gated=gated) as output:
         sys.stdout.write(output.start())
         for done, result in enumerate(results, 1):
             out, err = output.add(result)
+            if step:
+                step.add(result)
             if bar and (err or sys.stdout.isatty()):
                 _draw(bar.clear())
             sys.stdout.write(out)
@@ -136,6 +144,8 @@ def _check(args: argparse.Namespace) -> int:
         if bar:
             _draw(bar.clear())
         sys.stdout.write(output.end())
+        if step:
+            step.write()
         return output.exit_code
 
 
