@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .completion import REQUEST, SHELLS
 from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EthicardError, UsageError
 from .reporters import REPORTERS
 
@@ -72,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     crosswalk.add_argument("--format", choices=("text", "json"), default="text")
     crosswalk.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     crosswalk.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
+
+    completion = commands.add_parser("completion", help="print a shell completion script (bash, zsh, fish)")
+    completion.add_argument("shell", choices=SHELLS, help="the shell to complete in")
     return parser
 
 
@@ -252,6 +256,13 @@ def _crosswalk(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _completion(args: argparse.Namespace) -> int:
+    from .completion import script
+
+    sys.stdout.write(script(args.shell))
+    return EXIT_OK
+
+
 _COMMANDS = {
     "init": _init,
     "check": _check,
@@ -259,6 +270,7 @@ _COMMANDS = {
     "schema": _schema,
     "badge": _badge,
     "crosswalk": _crosswalk,
+    "completion": _completion,
 }
 
 
@@ -267,7 +279,13 @@ def _debug(args: argparse.Namespace) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    if REQUEST in os.environ:  # a Tab pressed in a shell that loaded `ethicard completion`
+        from .completion import complete
+
+        complete(parser)  # answers and ends the process
+        return EXIT_USAGE
+    args = parser.parse_args(argv)
     debug = _debug(args)
     # pydantic looks for plugins by scanning every installed distribution's entry points at the first
     # validation; the command line uses none, so it skips the scan (set the variable empty to use them).
