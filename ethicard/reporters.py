@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, format_path
+from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, format_path, printable
 
 if TYPE_CHECKING:
     from .batch import CardResult
@@ -188,12 +188,15 @@ class GithubReporter(_Tally):
 
 
 def _plain_line(result: CardResult, gated: bool) -> str:
+    """One line for people reading the log.  It starts with ``ethicard:`` and shows the file name on
+    one line, so that no file name (``::error::x.yaml``, a line break) can pass for a workflow command."""
+    file = printable(result.file)
     if not result.valid:
         n = len(result.problems)
-        return f"{result.file}: {n} problem{'s' if n != 1 else ''}\n"
+        return f"ethicard: {file}: {n} problem{'s' if n != 1 else ''}\n"
     gaps = f"{len(result.gaps)} gaps ({', '.join(result.gaps)})" if result.gaps else "no gaps"
     gate = ("; gate: " + ("passed" if result.passed else "failed")) if gated else ""
-    return f"{result.file}: valid ({result.checklist}); completeness {result.score}%, {gaps}{gate}\n"
+    return f"ethicard: {file}: valid ({result.checklist}); completeness {result.score}%, {gaps}{gate}\n"
 
 
 # --- SARIF 2.1.0 ----------------------------------------------------------------------------

@@ -107,7 +107,7 @@ def test_action_is_composite_every_step_names_its_shell_and_takes_inputs_only_th
 def test_action_checks_cards_and_annotates(runner: Runner, workspace: Path) -> None:
     passed = runner(1, workspace, paths="cards\n")
     assert passed.returncode == 0, passed.stdout + passed.stderr
-    assert "cards/good.yaml: valid (misyn" in passed.stdout
+    assert "ethicard: cards/good.yaml: valid (misyn" in passed.stdout
 
     shutil.copy(DATA / "invalid" / "about_errors.yaml", workspace / "cards" / "broken.yaml")
     shutil.copy(DATA / "minimal.yaml", workspace / "thin card.yaml")

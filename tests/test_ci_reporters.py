@@ -101,6 +101,17 @@ def test_github_escapes_file_names_and_locates_validation_problems(ethicard, tmp
     assert found[1]["message"] == "about.modalty: unknown key 'modalty' (did you mean 'modality'?)"
 
 
+def test_no_file_name_can_start_a_workflow_command(ethicard, tmp_path: Path) -> None:
+    names = ["::error::forged.yaml", "x\n::warning file=y::forged.yaml"]
+    for name in names:
+        (tmp_path / name).write_text(CARD, encoding="utf-8")
+    result = ethicard("check", "--format", "github", *names)
+    commands = [line for line in result.out.splitlines() if line.startswith("::")]
+    assert commands and all(_COMMAND.match(line) for line in commands)
+    assert {a["file"] for a in _annotations(result.out)} == set(names)
+    assert "ethicard: x\\n::warning file=y::forged.yaml: valid (misyn" in result.out
+
+
 def test_github_gate_failure_is_an_error_on_the_card(ethicard, tmp_path: Path) -> None:
     result = ethicard("check", "--format", "github", "--min-score", "99", EXAMPLE)
     assert result.code == 1
