@@ -41,7 +41,12 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate cards and report what they leave open")
     check.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER")
-    check.add_argument("--format", choices=tuple(REPORTERS), default="text", help="output (default: text)")
+    check.add_argument(
+        "--format",
+        choices=tuple(REPORTERS),
+        default="text",
+        help="output: text, json, csv, github (workflow annotations), sarif (SARIF 2.1.0); default: text",
+    )
     check.add_argument("-j", "--jobs", type=int, default=1, help="processes to use (default 1; 0: one per core)")
     check.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     check.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)

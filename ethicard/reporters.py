@@ -273,9 +273,14 @@ class SarifReporter(_Tally):
             "informationUri": INFORMATION_URI,
             "rules": list(self._rules.values()),
         }
-        tool = _indent(json.dumps({"driver": driver}, indent=2, ensure_ascii=False), 6).lstrip()
+        tail = {
+            # an internal error on a card is ethicard's failure, not a finding: the run says so
+            "invocations": [{"executionSuccessful": not self.internal}],
+            "tool": {"driver": driver},
+        }
+        text = _indent(json.dumps(tail, indent=2, ensure_ascii=False), 4).strip()[1:-1].rstrip()
         closing = "\n      ]" if self._results else "]"
-        return closing + ',\n      "tool": ' + tool + "\n    }\n  ]\n}\n"
+        return closing + "," + text + "\n    }\n  ]\n}\n"
 
 
 def _result(rule: str, index: int, level: str, message: str, file: str, line: int, col: int) -> dict[str, Any]:

@@ -141,6 +141,7 @@ def test_sarif_is_valid_sarif_2_1_0_with_located_results(ethicard, tmp_path: Pat
 
     sarif = json.loads(result.out)
     (run,) = sarif["runs"]
+    assert run["invocations"] == [{"executionSuccessful": True}]  # invalid cards are findings, not failures
     rules = run["tool"]["driver"]["rules"]
     ids = [rule["id"] for rule in rules]
     assert ids[:6] == [
