@@ -166,16 +166,15 @@ class GithubReporter(_Tally):
             )
             for p in result.problems
         ]
+        # GitHub shows at most 10 error and 10 warning annotations per step: reasons that share a
+        # place and a heading (the items of one gap left open in one section) become one annotation.
+        grouped: dict[tuple[str, int, int, str], list[str]] = {}
+        for found in result.located:
+            key = (_GITHUB_LEVEL[found.level], found.line, found.col, f"ethicard: {found.title}")
+            grouped.setdefault(key, []).append(found.message)
         lines += [
-            workflow_command(
-                _GITHUB_LEVEL[found.level],
-                found.message,
-                file=result.file,
-                line=found.line,
-                col=found.col,
-                title=f"ethicard: {found.title}",
-            )
-            for found in result.located
+            workflow_command(level, "\n".join(messages), file=result.file, line=line, col=col, title=title)
+            for (level, line, col, title), messages in grouped.items()
         ]
         if self.gated and result.valid and result.failures:
             message = "fails the gate: " + "; ".join(result.failures)

@@ -38,7 +38,7 @@ tr.gap td { background: #ddf4ff; color: #59636e; padding: 2px 8px; }
         white-space: normal; background: #fff; }
 .note.warning { border-left-color: #9a6700; }
 .note .kind { font-weight: 600; color: #d1242f; } .note.warning .kind { color: #9a6700; }
-.note .title { font-weight: 600; } .note .by { color: #59636e; font-size: 12px; }
+.note .msg { white-space: pre-line; } .note .title { font-weight: 600; } .note .by { color: #59636e; font-size: 12px; }
 """
 
 
@@ -54,7 +54,8 @@ def _box(note: dict[str, str]) -> str:
     return (
         f'<div class="note {html.escape(note["level"])}" data-line="{html.escape(note.get("line", ""))}">'
         f'<span class="kind">{kind}</span> <span class="by">ethicard check / Check cards</span><br>'
-        f'<span class="title">{html.escape(note.get("title", ""))}</span><br>{html.escape(note["message"])}</div>'
+        f'<span class="title">{html.escape(note.get("title", ""))}</span><br>'
+        f'<span class="msg">{html.escape(note["message"])}</span></div>'
     )
 
 

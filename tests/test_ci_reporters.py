@@ -81,9 +81,12 @@ def test_github_annotations_point_at_the_answers_concerned(ethicard, tmp_path: P
     notes = [a for a in found if a["title"] == "ethicard: Note on stakeholder_refusal_in_design"]
     assert [(n["level"], n["message"]) for n in notes] == [("warning", "marked addressed without evidence")]
     assert (int(notes[0]["line"]), int(notes[0]["col"])) == _key_line(CARD, "stakeholder_refusal_in_design")
-    # an unanswered item points at its section when the card has that section
-    grounding = next(a for a in found if "intrinsic_limit_grounding" in a["message"])
-    assert int(grounding["line"]) == _key_line(CARD, "answers")[0]
+    # an unanswered item points at its section, or at answers: when the card lacks the section too;
+    # reasons at one place under one heading are one annotation, one reason a line
+    limits = [a for a in found if a["title"] == "ethicard: Intrinsic limits and side effects not assessed"]
+    assert len(limits) == 1 and int(limits[0]["line"]) == _key_line(CARD, "answers")[0]
+    assert len(limits[0]["message"].split("\n")) == 5 and "intrinsic_limit_grounding" in limits[0]["message"]
+    assert len({(a["line"], a["title"]) for a in found}) == len(found)
     assert result.out.endswith("ethicard: 1 cards: 1 valid, 0 invalid\n")
 
 
