@@ -20,6 +20,7 @@ from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EthicardError, Problem, UsageError
 
 if TYPE_CHECKING:
+    from .locations import Located
     from .models import Checklist
 
 CARD_SUFFIXES = (".yaml", ".yml")
@@ -43,6 +44,7 @@ class CardResult:
     lines: tuple[str, ...] = ()  # what the text format prints for a valid card
     details: dict[str, Any] | None = None  # what the JSON format adds for a valid card
     internal_error: bool = False  # a bug in ethicard, not a problem of the card
+    located: tuple[Located, ...] = ()  # gaps, findings and notes at their lines (github and sarif formats)
 
     @property
     def passed(self) -> bool:
@@ -57,6 +59,7 @@ class Options:
     strict: bool = False
     min_score: float | None = None
     catch_internal: bool = True  # an internal error becomes the card's problem (False: it propagates)
+    located: bool = False  # locate gaps, findings and notes in the card (reporters.LOCATED)
 
 
 def find_cards(paths: Sequence[str]) -> list[str]:
@@ -91,15 +94,17 @@ def find_cards(paths: Sequence[str]) -> list[str]:
 
 def check_card(path: str, checklist: Checklist | None, max_bytes: int, options: Options = Options()) -> CardResult:
     """Read, validate and assess one card; its problems, even an internal error, become the record."""
-    from . import summary
+    from . import loader, summary
     from .assessment import assess
-    from .validate import load_card
+    from .locations import located
+    from .validate import validate_card
 
     if os.path.isdir(path):  # a folder named on the command line, with no card in it
         problem = Problem(path, 0, 0, (), "is a folder with no card files (*.yaml, *.yml) in it", "name card files")
         return CardResult(file=path, valid=False, problems=(problem,))
     try:
-        card, used = load_card(path, checklist, max_bytes=max_bytes)
+        document = loader.load(path, max_bytes=max_bytes)
+        card, used = validate_card(document, checklist)
         report = assess(card, used)
         gate: dict[str, Any] = {"strict": options.strict, "min_score": options.min_score}
         counts = report.counts()
@@ -113,6 +118,7 @@ def check_card(path: str, checklist: Checklist | None, max_bytes: int, options: 
             failures=tuple(summary.gate(report, **gate)),
             lines=tuple(summary.text(path, report, **gate)) if options.format == "text" else (),
             details=summary.as_json(report, **gate) if options.format == "json" else None,
+            located=located(report, document) if options.located else (),
         )
     except EthicardError as exc:
         return CardResult(file=path, valid=False, problems=tuple(exc.problems))

@@ -13,7 +13,9 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .completion import REQUEST, SHELLS
 from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EthicardError, UsageError, printable
+from .reporters import REPORTERS
 
 if TYPE_CHECKING:
     from .assessment import Report
@@ -39,7 +41,12 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate cards and report what they leave open")
     check.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER")
-    check.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output (default: text)")
+    check.add_argument(
+        "--format",
+        choices=tuple(REPORTERS),
+        default="text",
+        help="output: text, json, csv, github (workflow annotations), sarif (SARIF 2.1.0); default: text",
+    )
     check.add_argument("-j", "--jobs", type=int, default=1, help="processes to use (default 1; 0: one per core)")
     check.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     check.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
@@ -119,6 +126,9 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output (default: text)")
     inspect.add_argument("-j", "--jobs", type=int, default=1, help="processes (default 1; 0: one per core)")
     inspect.add_argument("--require-mark", action="store_true", help="fail (exit 1) unless every image is marked")
+
+    completion = commands.add_parser("completion", help="print a shell completion script (bash, zsh, fish)")
+    completion.add_argument("shell", choices=SHELLS, help="the shell to complete in")
     return parser
 
 
@@ -156,13 +166,18 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .batch import Options, Output, ProgressBar, check_cards, find_cards
+    from .batch import Options, ProgressBar, check_cards, find_cards
     from .loader import max_bytes_setting
+    from .reporters import LOCATED, reporter
+    from .step_summary import StepSummary
 
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (one per core) or more")
     files = find_cards(args.files)
-    options = Options(args.format, args.strict, args.min_score, catch_internal=not _debug(args))
+    gated = args.strict or args.min_score is not None
+    step = StepSummary.from_environment(files, gated=gated)
+    located = args.format in LOCATED
+    options = Options(args.format, args.strict, args.min_score, catch_internal=not _debug(args), located=located)
     results = check_cards(
         files,
         checklist_name=args.checklist,
@@ -171,10 +186,12 @@ def _check(args: argparse.Namespace) -> int:
         options=options,
     )
     bar = ProgressBar(len(files)) if len(files) > 1 and sys.stderr.isatty() else None
-    with Output(args.format, len(files), gated=args.strict or args.min_score is not None) as output:
+    with reporter(args.format, len(files), gated=gated) as output:
         sys.stdout.write(output.start())
         for done, result in enumerate(results, 1):
             out, err = output.add(result)
+            if step:
+                step.add(result)
             if bar and (err or sys.stdout.isatty()):
                 _draw(bar.clear())
             sys.stdout.write(out)
@@ -184,6 +201,8 @@ def _check(args: argparse.Namespace) -> int:
         if bar:
             _draw(bar.clear())
         sys.stdout.write(output.end())
+        if step:
+            step.write()
         return output.exit_code
 
 
@@ -435,6 +454,13 @@ def _stream(chunks: Iterable[tuple[str, str]], run: Any) -> int:
     return code
 
 
+def _completion(args: argparse.Namespace) -> int:
+    from .completion import script
+
+    sys.stdout.write(script(args.shell))
+    return EXIT_OK
+
+
 _COMMANDS = {
     "init": _init,
     "check": _check_and_images,
@@ -447,6 +473,7 @@ _COMMANDS = {
     "changelog": _changelog,
     "stamp": _stamp,
     "inspect": _inspect,
+    "completion": _completion,
 }
 
 
@@ -455,7 +482,13 @@ def _debug(args: argparse.Namespace) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    if REQUEST in os.environ:  # a Tab pressed in a shell that loaded `ethicard completion`
+        from .completion import complete
+
+        complete(parser)  # answers and ends the process
+        return EXIT_USAGE
+    args = parser.parse_args(argv)
     debug = _debug(args)
     # pydantic looks for plugins by scanning every installed distribution's entry points at the first
     # validation; the command line uses none, so it skips the scan (set the variable empty to use them).

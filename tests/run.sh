@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine, then runs it.
-# System tools (Chromium for HTML/PDF, pdflatex and pdftotext for LaTeX) come from Debian's
-# packages; Python packages go into a fresh virtual environment, .venv-test/.
+# System tools (Chromium for HTML/PDF, pdflatex and pdftotext for LaTeX, zsh and fish for shell completion)
+# come from Debian's packages; Python packages go into a fresh virtual environment, .venv-test/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debs=(chromium texlive-latex-base texlive-latex-recommended texlive-latex-extra
-      texlive-fonts-recommended lmodern poppler-utils libimage-exiftool-perl)
+      texlive-fonts-recommended lmodern poppler-utils libimage-exiftool-perl zsh fish)
 missing=()
 for deb in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing+=("$deb")
