@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EthicardError, UsageError
+from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EthicardError, UsageError, printable
 
 if TYPE_CHECKING:
     from .assessment import Report
@@ -199,15 +199,18 @@ def _emit(output: str | None, text: str) -> None:
 
 def _render_into(args: argparse.Namespace) -> int:
     from .files import refuse_same_file
-    from .readme import metadata, update
+    from .hub import advice, metadata
+    from .readme import update
     from .rendering import render
 
     if args.output or args.standalone or args.fmt not in (None, "md", "hf"):
         raise UsageError("--into writes the Markdown card into a README; it takes no -o, -f or --standalone")
     refuse_same_file(args.into, args.file)
     report = _report(args.file, args.checklist, args.max_bytes)
-    changed = update(args.into, render(report, "md"), metadata(report))
-    print(f"updated {args.into}" if changed else f"{args.into} is up to date", file=sys.stderr)
+    done, notes = update(args.into, render(report, "md"), metadata(report))
+    for note in [*advice(report), *notes]:
+        print(f"note: {printable(note)}", file=sys.stderr)
+    print(f"{args.into} is up to date" if done == "unchanged" else f"{done} {args.into}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -51,9 +51,9 @@ def _json(report: Report) -> str:
 
 
 def _hf(report: Report) -> str:
-    from . import readme
+    from . import hub, readme
 
-    return readme.merge("", render(report, "md"), readme.metadata(report))
+    return readme.merge("", render(report, "md"), hub.metadata(report))
 
 
 HTML_FILTERS: dict[str, Callable[[Any], str]] = {

@@ -22,10 +22,14 @@ def test_new_readme_loads_as_a_hugging_face_model_card(ethicard, tmp_path: Path)
 
     result = ethicard("render", EXAMPLE, "--into", "README.md")
     assert result.code == 0, result.err
+    assert "created README.md" in result.err
     card = ModelCard.load(tmp_path / "README.md")
     assert card.data.tags == TAGS
     assert card.data.license == "other"  # the example's licence is prose, not one identifier
-    assert card.data.base_model == "stabilityai/stable-diffusion-2-1-base"
+    assert card.data.license_name.startswith("cc-by-nc-4-0-weights")
+    assert card.data.license_link == "LICENSE"
+    assert "note: the licence is not one of the Hub's identifiers" in result.err
+    assert card.data.base_model == "stabilityai/stable-diffusion-2-1-base"  # from its https://huggingface.co/ address
     assert "# MISyn disclosure card: CXR-LDM 1.0.0" in card.text
     assert card.text.count(BEGIN) == card.text.count(END) == 1
 
@@ -55,10 +59,19 @@ def test_existing_readme_keeps_its_text_and_front_matter(ethicard, tmp_path: Pat
     assert result.code == 0, result.err
     assert "updated README.md" in result.err
     text = readme.read_text(encoding="utf-8")
+    # the README's own lines, byte for byte, with the missing tags and keys added as lines; its own
+    # licence wins, so the card's license_name and license_link are not added either
+    assert text.startswith(
+        "---\n# my own comment\nlicense: mit\ntags:\n- medical\n- ethicard\n- synthetic-data\n- medical-imaging\n"
+        "library_name: diffusers\nbase_model: stabilityai/stable-diffusion-2-1-base\nmodel-index:\n"
+    )
+    assert "license_name" not in text
     body = text[text.index("\n---\n") + 5 :]
     assert body.startswith(before + BEGIN + "\n")
     assert body.endswith("\n" + END + after)
-    assert "old card" not in body and "# MISyn disclosure card: CXR-LDM 1.0.0" in body
+    # the README has its own title: the card's headings go one level down, so there is one H1
+    assert "old card" not in body and "\n## MISyn disclosure card: CXR-LDM 1.0.0" in body
+    assert [line for line in body.splitlines() if line.startswith("# ")] == ["# My model"]
     card = ModelCard.load(readme)
     assert card.data.license == "mit"  # the README's own value wins
     assert card.data.tags == ["medical", "ethicard", "synthetic-data", "medical-imaging"]
@@ -72,8 +85,9 @@ def test_existing_readme_keeps_its_text_and_front_matter(ethicard, tmp_path: Pat
 
 def test_front_matter_already_complete_is_left_byte_for_byte(ethicard, tmp_path: Path) -> None:
     front = (
-        "---\n# kept comment\nlicense: other\nbase_model: stabilityai/stable-diffusion-2-1-base\n"
-        "tags: [ethicard, synthetic-data, medical-imaging]\n---\n"
+        "---\n# kept comment\nlicense: other\nlicense_name: cxr-ldm\nlicense_link: LICENSE\n"
+        "base_model: stabilityai/stable-diffusion-2-1-base\n"
+        "tags: [ethicard, synthetic-data, medical-imaging]\nmodel-index: []\n---\n"
     )
     readme = tmp_path / "README.md"
     readme.write_text(front + "Hello.\n", encoding="utf-8")
@@ -94,6 +108,7 @@ def test_readme_without_markers_or_front_matter_gets_both(ethicard, tmp_path: Pa
     front_end = text.index("\n---\n") + 5
     assert text.startswith("---\n")
     assert text[front_end:].startswith(original + "\n\n" + BEGIN + "\n")
+    assert "\n## MISyn disclosure card" in text and "\n# MISyn" not in text
     assert ModelCard.load(readme).data.tags == TAGS
 
 
