@@ -179,3 +179,107 @@ def test_into_refuses_the_card_itself_and_other_outputs(ethicard, tmp_path: Path
     assert ethicard("render", "card.yaml", "--into", "README.md", "-o", "x.md").code == 2
     assert ethicard("render", "card.yaml", "--into", "README.md", "-f", "tex").code == 2
     assert not (tmp_path / "README.md").exists()
+
+
+# --- Hugging Face metadata the Hub accepts --------------------------------------------------
+
+BASE_MODELS = {
+    "https://huggingface.co/stabilityai/stable-diffusion-2-1-base": "stabilityai/stable-diffusion-2-1-base",
+    "https://huggingface.co/owner/model.v2/tree/main": "owner/model.v2",
+    "stabilityai/stable-diffusion-2-1-base": None,  # a bare owner/name: could be GitHub, or anything
+    "https://github.com/owner/repo": None,
+    "https://huggingface.co/datasets/owner/data": None,
+    "https://huggingface.co/spaces/owner/demo": None,
+    "our own U-Net, trained from scratch": None,
+}
+
+
+@pytest.mark.parametrize("given", BASE_MODELS, ids=list(BASE_MODELS))
+def test_base_model_only_from_a_hub_address(tmp_path: Path, given: str) -> None:
+    from cards import full_card, report, with_about
+
+    from ethicard import hub
+
+    shown = report(tmp_path, with_about(full_card("model"), base_model=given))
+    assert hub.metadata(shown).get("base_model") == BASE_MODELS[given]
+    assert any("is not a Hugging Face Hub address" in note for note in hub.advice(shown)) == (
+        BASE_MODELS[given] is None
+    )
+
+
+LICENCES = {
+    "CC-BY-4.0": {"license": "cc-by-4.0"},
+    "Apache 2.0": {"license": "apache-2.0"},
+    "MIT": {"license": "mit"},
+    "Proprietary research licence v2": {
+        "license": "other",
+        "license_name": "proprietary-research-licence-v2",
+        "license_link": "https://example.org/licence",
+    },
+    "other": {"license": "other", "license_name": "other", "license_link": "https://example.org/licence"},
+}
+
+
+@pytest.mark.parametrize("given", LICENCES, ids=list(LICENCES))
+def test_licence_is_a_hub_identifier_or_other_with_name_and_link(tmp_path: Path, given: str) -> None:
+    from cards import full_card, report, with_about
+
+    from ethicard import hub
+    from ethicard.hub_licenses import HUB_LICENSES
+
+    card = with_about(full_card("model"), license=given, links={"license": "https://example.org/licence"})
+    data = hub.metadata(report(tmp_path, card))
+    assert {key: data[key] for key in data if key.startswith("license")} == LICENCES[given]
+    assert data["license"] in HUB_LICENSES
+
+
+def test_model_index_is_read_by_huggingface_hub(ethicard, tmp_path: Path) -> None:
+    from huggingface_hub import EvalResult, ModelCard
+    from huggingface_hub.repocard_data import model_index_to_eval_results
+
+    assert ethicard("render", EXAMPLE, "--into", "README.md").code == 0
+    card = ModelCard.load(tmp_path / "README.md")
+    results = card.data.eval_results
+    assert card.data.model_name == "CXR-LDM"
+    assert all(isinstance(result, EvalResult) for result in results)
+    assert [(r.metric_type, r.metric_value) for r in results] == [
+        ("fid", 11.8),
+        ("fid", 1.74),
+        ("precision-k-5", 0.71),
+        ("recall-k-5", 0.48),
+    ]
+    assert results[1].metric_name == "FID with ResNet-50, RadImageNet weights"
+    assert results[1].metric_args == {
+        "feature_extractor": "ResNet-50, RadImageNet weights",
+        "n_medical": 13800,
+        "n_synthetic": 13800,
+        "resolution": "512x512, resized to 224x224 for the extractor",
+        "dimensionality": "2D",
+        "repeats": 5,
+    }
+    assert {r.dataset_name for r in results} == {"medical images compared with synthetic images"}
+    name, again = model_index_to_eval_results(card.data.to_dict()["model-index"])
+    assert name == "CXR-LDM" and again == results  # the Hub's writer and reader agree on it
+
+
+def test_paired_metrics_get_their_own_result_and_cards_without_numbers_no_model_index(tmp_path: Path) -> None:
+    from cards import full_card, report, with_evaluation
+
+    from ethicard import hub
+
+    paired = [{"metric": "SSIM", "value": 0.91, "data_range": "[0, 1]"}, {"metric": "PSNR"}]
+    data = hub.metadata(report(tmp_path, with_evaluation(full_card("model"), paired_metrics=paired)))
+    (result,) = data["model-index"][0]["results"]
+    assert result["dataset"]["name"] == "synthetic images paired with their reference medical images"
+    assert result["metrics"] == [{"type": "ssim", "value": 0.91, "name": "SSIM", "args": {"data_range": "[0, 1]"}}]
+    assert "model-index" not in hub.metadata(report(tmp_path, full_card("model")))
+
+
+def test_dataset_card_gets_dataset_metadata_read_by_huggingface_hub(ethicard, tmp_path: Path) -> None:
+    from huggingface_hub import DatasetCard
+
+    assert ethicard("render", DATA / "minimal.yaml", "--into", "README.md").code == 0
+    data = DatasetCard.load(tmp_path / "README.md").data
+    assert data.task_categories == ["unconditional-image-generation"]
+    assert data.pretty_name == "Tiny synthetic dermoscopy set"
+    assert data.to_dict().get("model-index") is None and data.to_dict().get("pipeline_tag") is None
