@@ -72,6 +72,8 @@ class _Scan:
     tags_items: list[str] = field(default_factory=list)
     tags_column: int = 0  # block list: column of its '-'
     tags_insert: tuple[int, int] = (0, 0)  # (line, column) in the YAML where tags are added
+    indent: int = 0  # column of the top-level keys
+    end_line: int | None = None  # line of an explicit '...' document end: new keys go before it
 
 
 def newline_of(text: str) -> str:
@@ -146,12 +148,17 @@ def add(
                 "the front matter is one '{...}' mapping; ethicard adds its keys as 'key: value' lines",
                 "write the front matter as 'key: value' lines",
             )
-        edited += _dump(added, newline)
+        lines = _dump(added, newline).splitlines(keepends=True)
+        at = _line_starts(edited)[scan.end_line] if scan.end_line is not None else len(edited)
+        edited = edited[:at] + "".join(" " * scan.indent + line for line in lines) + edited[at:]
     if edited == original:
         return text, notes
-    after = _scan(edited, name, found.first_line)
-    if not _kept(scan, after, added, tags):
-        raise _problem(  # pragma: no cover - a safety net: the splicing above is meant to make this impossible
+    try:
+        after: _Scan | None = _scan(edited, name, found.first_line)
+    except EthicardError:
+        after = None
+    if after is None or not _kept(scan, after, added, tags):
+        raise _problem(  # a safety net: the splicing above is meant to make this impossible
             name,
             found.first_line,
             "ethicard could not add its keys without changing how the front matter reads",
@@ -226,6 +233,8 @@ def _scan(text: str, name: str, first_line: int) -> _Scan:
                 if documents > 1:
                     raise _at(name, first_line, event, "more than one YAML document in the front matter")
                 continue
+            if kind is yaml.DocumentEndEvent and event.explicit:
+                scan.end_line = event.start_mark.line
             if kind in (yaml.StreamStartEvent, yaml.DocumentEndEvent):
                 continue
             level = len(frames)
@@ -236,6 +245,7 @@ def _scan(text: str, name: str, first_line: int) -> _Scan:
                     raise _at(name, first_line, event, "the front matter must be a mapping (key: value lines)")
                 if not frames:
                     scan.flow = bool(event.flow_style)
+                    scan.indent = event.start_mark.column
                 elif frames[-1].mapping and frames[-1].expect_key:
                     frames[-1].expect_key = False
                     if kind is yaml.ScalarEvent:

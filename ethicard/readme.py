@@ -43,6 +43,8 @@ def edit(text: str, card: str, offered: dict[str, Any], *, name: str = "README.m
     headed, notes = frontmatter.add(text[len(bom) :], offered, name, companions=COMPANIONS)
     newline = frontmatter.newline_of(headed)
     head, lines, begin, end = _body(headed, name)
+    if head and not head.endswith(("\n", "\r")):  # the closing '---' was the file's last line
+        head += newline
     if newline == "\r":
         notes.append(
             f"{name}: the file's lines end in CR only; Hugging Face reads front matter only from files "

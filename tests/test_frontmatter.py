@@ -216,3 +216,37 @@ def test_any_front_matter_the_hub_reads_survives_the_round_trip(tmp_path: Path, 
         assert position < len(new_lines), f"line lost or changed: {line!r}"
         position += 1
     assert readme.edit(text, "# card\n", hub.metadata(report))[0] == text  # a second run changes nothing
+
+
+EDGES = {
+    "byte-order-mark": ("\ufeff---\nlicense: mit\n---\nT\n", "\ufeff---\nlicense: mit\nbase_model: "),
+    "blank-lines-first": ("\n\n---\na: 1\n---\nT\n", "\n\n---\na: 1\nlicense: other\n"),
+    "empty": ("---\n---\nT\n", "---\nlicense: other\n"),
+    "keep-chomping-block-scalar": ("---\na: |+\n  text\n\n---\nT\n", "---\na: |+\n  text\n\nlicense: other\n"),
+    "indented-keys": ("---\n  a: 1\n---\nT\n", "---\n  a: 1\n  license: other\n  license_name: "),
+    "document-end-marker": ("---\na: 1\n...\n---\nT\n", "---\na: 1\nlicense: other\n"),
+    "closing-line-last": ("---\na: 1\n---", "---\na: 1\nlicense: other\n"),
+    "closing-line-with-spaces": ("---\na: 1\n---  \nT\n", "---\na: 1\nlicense: other\n"),
+    "tags-then-comments": ("---\ntags:\n- a\n# c\n\nb: 1\n---\n", "---\ntags:\n- a\n- synthetic-data\n"),
+    "tags-flow-over-lines": ("---\ntags: [a,\n  b,\n]\n---\n", "---\ntags: [a,\n  b, synthetic-data, "),
+    "tags-block-scalar-item": ("---\ntags:\n- |\n  a\n---\n", "---\ntags:\n- |\n  a\n- synthetic-data\n"),
+    "tags-with-an-alias": ("---\na: &x 1\ntags: [*x]\n---\n", "---\na: &x 1\ntags: [*x]\nlicense: other\n"),
+}
+
+
+@pytest.mark.parametrize("name", EDGES, ids=list(EDGES))
+def test_edge_cases_keep_the_readme_and_read_back_on_the_hub(tmp_path: Path, name: str) -> None:
+    from ethicard import hub, readme
+    from ethicard.assessment import assess
+    from ethicard.validate import load_card
+
+    original, starts = EDGES[name]
+    offered = hub.metadata(assess(*load_card(EXAMPLE)))
+    text, _ = readme.edit(original, "# card\n", offered)
+    assert text.startswith(starts), text[:300]
+    (tmp_path / "README.md").write_text(text, encoding="utf-8", newline="")
+    data = _hub(tmp_path / "README.md")
+    assert data["license"] in ("mit", "other")
+    assert "synthetic-data" in data["tags"] or name == "tags-with-an-alias"  # an alias in tags: left alone
+    assert data["base_model"] == "stabilityai/stable-diffusion-2-1-base"
+    assert readme.edit(text, "# card\n", offered)[0] == text
