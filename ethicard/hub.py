@@ -11,9 +11,10 @@ The rules (also in the README):
   told from a GitHub repository or any other ``owner/name`` reference; ethicard says so in a note.
 - ``pipeline_tag`` (models) and ``task_categories`` (datasets): only for tasks named exactly as the
   skeleton suggests; ``pretty_name`` for datasets.
-- ``model-index`` (models): every distribution and paired metric with a numeric value, with the
-  parameters that make the number meaningful as the metric's ``args``.  Downstream results are
-  prose in card format 1, so they are not put in (the Hub shows ``value`` as a number).
+- ``model-index`` (models): every number of the structured evaluation (distribution and paired
+  metrics, reader studies' accuracy and agreement, memorisation checks' share flagged), each with
+  the parameters that make it meaningful as the metric's ``args``.  Downstream results are prose in
+  card format 1, so they are not put in (the Hub shows ``value`` as a number).
 
 Field access is kept in :func:`_facts`, one small mapping from the card, so a new card format
 only changes that function.
@@ -42,6 +43,7 @@ _TASKS = {
     "super-resolution": "image-to-image",
 }
 _LICENCE_LINK_KEYS = ("license", "licence")
+_NOT_ARGS = frozenset({"metric", "value", "result"})
 
 
 @dataclass
@@ -56,6 +58,8 @@ class _Facts:
     base_model: str
     distribution: list[dict[str, Any]] = field(default_factory=list)
     paired: list[dict[str, Any]] = field(default_factory=list)
+    readers: list[dict[str, Any]] = field(default_factory=list)
+    memorisation: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _facts(report: Report) -> _Facts:
@@ -71,6 +75,17 @@ def _facts(report: Report) -> _Facts:
         base_model=(about.base_model or "").strip(),
         distribution=[m.model_dump() for m in evaluation.distribution_metrics],
         paired=[m.model_dump() for m in evaluation.paired_metrics],
+        # one row per number: a reader study's accuracy and agreement, a memorisation check's share flagged
+        readers=[
+            {"metric": label, "value": getattr(study, key), **study.model_dump(exclude={"accuracy", "agreement"})}
+            for study in evaluation.reader_studies
+            for key, label in (("accuracy", "reader accuracy"), ("agreement", "inter-reader agreement"))
+        ],
+        memorisation=[
+            {"metric": f"fraction flagged as copies ({check.method})", "value": check.fraction_flagged,
+             **check.model_dump(exclude={"fraction_flagged", "method"})}
+            for check in evaluation.memorisation
+        ],
     )
 
 
@@ -90,8 +105,11 @@ def hub_license(text: str) -> str | None:
 
 def license_name(text: str) -> str:
     """An id for a licence the Hub does not know, as ``license_name`` asks: lower case, dashes."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:64].rstrip("-") or "other"
+    return _slug(text)[:64].rstrip("-") or "other"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def metadata(report: Report) -> dict[str, Any]:
@@ -143,18 +161,22 @@ def advice(report: Report) -> list[str]:
 
 
 def model_index(facts: _Facts, task: str | None) -> list[dict[str, Any]]:
-    """The Hub's ``model-index``: one result per kind of metric, numbers only, parameters as args."""
+    """The Hub's ``model-index``: one result per kind of metric, numbers only, parameters as args.
+
+    Each kind has its own ``dataset.type`` (the Hub groups results by it, and would merge them)."""
     results = []
     task_entry = {"type": task or "other", "name": facts.task or "medical image synthesis"}
     groups = (
         ("medical images compared with synthetic images", facts.distribution),
         ("synthetic images paired with their reference medical images", facts.paired),
+        ("synthetic and medical images shown to expert readers", facts.readers),
+        ("synthetic images compared with the training medical images", facts.memorisation),
     )
     for dataset, rows in groups:
         metrics = [_metric(row) for row in rows if row.get("value") is not None]
         if metrics:
             results.append(
-                {"task": dict(task_entry), "dataset": {"type": "medical-images", "name": dataset}, "metrics": metrics}
+                {"task": dict(task_entry), "dataset": {"type": _slug(dataset), "name": dataset}, "metrics": metrics}
             )
     return [{"name": facts.name, "results": results}] if results else []
 
@@ -162,9 +184,10 @@ def model_index(facts: _Facts, task: str | None) -> list[dict[str, Any]]:
 def _metric(row: dict[str, Any]) -> dict[str, Any]:
     name = str(row["metric"]).strip()
     extractor = row.get("feature_extractor")
-    args = {key: value for key, value in row.items() if key not in ("metric", "value") and value is not None}
+    # the parameters, not the prose ('result' restates the numbers in words)
+    args = {key: value for key, value in row.items() if key not in _NOT_ARGS and value not in (None, "")}
     metric: dict[str, Any] = {
-        "type": re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "metric",
+        "type": _slug(name) or "metric",
         "value": row["value"],
         "name": f"{name} with {extractor}" if extractor else name,
     }

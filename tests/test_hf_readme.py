@@ -247,7 +247,12 @@ def test_model_index_is_read_by_huggingface_hub(ethicard, tmp_path: Path) -> Non
         ("fid", 1.74),
         ("precision-k-5", 0.71),
         ("recall-k-5", 0.48),
+        ("reader-accuracy", 0.61),
+        ("inter-reader-agreement", 0.23),
+        ("fraction-flagged-as-copies-nearest-neighbour", 0.0042),
+        ("fraction-flagged-as-copies-re-identification", 0.0016),
     ]
+    assert results[4].metric_args["readers"] == 3 and results[4].metric_args["blinded"] is True
     assert results[1].metric_name == "FID with ResNet-50, RadImageNet weights"
     assert results[1].metric_args == {
         "feature_extractor": "ResNet-50, RadImageNet weights",
@@ -257,7 +262,10 @@ def test_model_index_is_read_by_huggingface_hub(ethicard, tmp_path: Path) -> Non
         "dimensionality": "2D",
         "repeats": 5,
     }
-    assert {r.dataset_name for r in results} == {"medical images compared with synthetic images"}
+    assert [r.dataset_name for r in results][3:5] == [
+        "medical images compared with synthetic images",
+        "synthetic and medical images shown to expert readers",
+    ]
     name, again = model_index_to_eval_results(card.data.to_dict()["model-index"])
     assert name == "CXR-LDM" and again == results  # the Hub's writer and reader agree on it
 
