@@ -149,7 +149,9 @@ def add(
                 "write the front matter as 'key: value' lines",
             )
         lines = _dump(added, newline).splitlines(keepends=True)
-        at = _line_starts(edited)[scan.end_line] if scan.end_line is not None else len(edited)
+        at = len(edited)
+        if scan.end_line is not None:  # before the '...' line (which the tags, added above it, moved)
+            at = _line_starts(original)[scan.end_line] + len(edited) - len(original)
         edited = edited[:at] + "".join(" " * scan.indent + line for line in lines) + edited[at:]
     if edited == original:
         return text, notes

@@ -243,6 +243,7 @@ EDGES = {
     "keep-chomping-block-scalar": ("---\na: |+\n  text\n\n---\nT\n", "---\na: |+\n  text\n\nlicense: other\n"),
     "indented-keys": ("---\n  a: 1\n---\nT\n", "---\n  a: 1\n  license: other\n  license_name: "),
     "document-end-marker": ("---\na: 1\n...\n---\nT\n", "---\na: 1\nlicense: other\n"),
+    "tags-and-end-marker": ("---\ntags:\n- a\n...\n---\n", "---\ntags:\n- a\n- synthetic-data\n"),
     "closing-line-last": ("---\na: 1\n---", "---\na: 1\nlicense: other\n"),
     "closing-line-with-spaces": ("---\na: 1\n---  \nT\n", "---\na: 1\nlicense: other\n"),
     "tags-then-comments": ("---\ntags:\n- a\n# c\n\nb: 1\n---\n", "---\ntags:\n- a\n- synthetic-data\n"),
