@@ -291,3 +291,26 @@ def test_dataset_card_gets_dataset_metadata_read_by_huggingface_hub(ethicard, tm
     assert data.task_categories == ["unconditional-image-generation"]
     assert data.pretty_name == "Tiny synthetic dermoscopy set"
     assert data.to_dict().get("model-index") is None and data.to_dict().get("pipeline_tag") is None
+
+
+H1 = {
+    "atx": ("# Title\n\nText\n", True),
+    "atx-closed-and-indented": ("  # Title #\n", True),
+    "setext": ("Title\n=====\n", True),
+    "only-level-two": ("## Part\n\nText\n", False),
+    "in-a-code-fence": ("```\n# not a heading\n```\n", False),
+    "hashtag": ("#hashtag is not a heading\n", False),
+    "indented-code": ("    # code\n", False),
+    "none": ("Plain text\n", False),
+}
+
+
+@pytest.mark.parametrize("name", H1, ids=list(H1))
+def test_card_headings_go_down_a_level_only_when_the_readme_has_its_own_title(name: str) -> None:
+    from ethicard import readme
+
+    text, has_title = H1[name]
+    merged = readme.merge(text, "# Card\n\n## Section\n", {})
+    assert ("\n## Card\n" in merged and "\n### Section\n" in merged) == has_title
+    assert ("\n# Card\n" in merged) != has_title
+    assert readme.merge(merged, "# Card\n\n## Section\n", {}) == merged  # and stays so on the next run
