@@ -9,6 +9,8 @@ The rules (also in the README):
 - ``base_model`` (model cards only): only when the card names the model by its Hub address,
   ``https://huggingface.co/<owner>/<name>``.  A bare ``owner/name`` is refused because it cannot be
   told from a GitHub repository or any other ``owner/name`` reference; ethicard says so in a note.
+- ``datasets`` (models): the training data sources whose address is a Hub dataset,
+  ``https://huggingface.co/datasets/<owner>/<name>``.
 - ``pipeline_tag`` (models) and ``task_categories`` (datasets): only for tasks named exactly as the
   skeleton suggests; ``pretty_name`` for datasets.
 - ``model-index`` (models): every number of the structured evaluation (distribution and paired
@@ -31,6 +33,9 @@ from .hub_licenses import HUB_LICENSES
 
 TAGS = ("synthetic-data", "medical-imaging", "ethicard")
 _HUB_URL = re.compile(r"^https://huggingface\.co/([A-Za-z0-9][\w.-]*/[\w.-]+)(?:/(?:tree|blob|resolve)/\S*)?/?$")
+_HUB_DATASET_URL = re.compile(
+    r"^https://huggingface\.co/datasets/([A-Za-z0-9][\w.-]*/[\w.-]+)(?:/(?:tree|blob|resolve)/\S*)?/?$"
+)
 _NOT_MODELS = frozenset({"datasets", "spaces", "docs", "blog", "papers", "collections", "organizations", "models"})
 # Hugging Face task ids, only for tasks named exactly as the card skeleton suggests.
 _TASKS = {
@@ -56,6 +61,7 @@ class _Facts:
     license: str
     license_url: str
     base_model: str
+    source_urls: list[str] = field(default_factory=list)
     distribution: list[dict[str, Any]] = field(default_factory=list)
     paired: list[dict[str, Any]] = field(default_factory=list)
     readers: list[dict[str, Any]] = field(default_factory=list)
@@ -73,6 +79,7 @@ def _facts(report: Report) -> _Facts:
         license=(about.license or "").strip(),
         license_url=next((links[key] for key in _LICENCE_LINK_KEYS if key in links), ""),
         base_model=(about.base_model or "").strip(),
+        source_urls=[source.url for source in about.training_data if source.url],
         distribution=[m.model_dump() for m in evaluation.distribution_metrics],
         paired=[m.model_dump() for m in evaluation.paired_metrics],
         # one row per number: a reader study's accuracy and agreement, a memorisation check's share flagged
@@ -95,6 +102,12 @@ def hub_id(reference: str) -> str | None:
     if not found or found.group(1).split("/")[0] in _NOT_MODELS:
         return None
     return found.group(1)
+
+
+def hub_dataset(url: str) -> str | None:
+    """The Hub dataset id of a ``https://huggingface.co/datasets/<owner>/<name>`` address, else None."""
+    found = _HUB_DATASET_URL.match(url.strip())
+    return found.group(1) if found else None
 
 
 def hub_license(text: str) -> str | None:
@@ -131,6 +144,9 @@ def metadata(report: Report) -> dict[str, Any]:
             data["base_model"] = base
         if task:
             data["pipeline_tag"] = task
+        datasets = [found for found in map(hub_dataset, facts.source_urls) if found]
+        if datasets:
+            data["datasets"] = list(dict.fromkeys(datasets))
     elif facts.kind == "dataset":
         data["pretty_name"] = facts.name
         if task:

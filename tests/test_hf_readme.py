@@ -314,3 +314,18 @@ def test_card_headings_go_down_a_level_only_when_the_readme_has_its_own_title(na
     assert ("\n## Card\n" in merged and "\n### Section\n" in merged) == has_title
     assert ("\n# Card\n" in merged) != has_title
     assert readme.merge(merged, "# Card\n\n## Section\n", {}) == merged  # and stays so on the next run
+
+
+def test_training_data_on_the_hub_becomes_the_datasets_key(tmp_path: Path) -> None:
+    from cards import full_card, report, with_about
+
+    from ethicard import hub
+
+    sources = [
+        {"name": "A", "access": "public", "url": "https://huggingface.co/datasets/owner/chest-xray"},
+        {"name": "B", "access": "public", "url": "https://github.com/owner/data"},
+        {"name": "C", "access": "private"},
+    ]
+    data = hub.metadata(report(tmp_path, with_about(full_card("model"), training_data=sources)))
+    assert data["datasets"] == ["owner/chest-xray"]
+    assert "datasets" not in hub.metadata(report(tmp_path, full_card("model")))
