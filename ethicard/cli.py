@@ -221,8 +221,8 @@ def _render_into(args: argparse.Namespace) -> int:
         raise UsageError("--into writes the Markdown card into a README; it takes no -o, -f or --standalone")
     refuse_same_file(args.into, args.file)
     report = _report(args.file, args.checklist, args.max_bytes, anonymous=args.anonymous)
-    done, notes = update(args.into, render(report, "md"), metadata(report))
-    for note in [*([] if args.anonymous else advice(report)), *notes]:
+    done, notes, written = update(args.into, render(report, "md"), metadata(report))
+    for note in [*([] if args.anonymous else advice(report, written)), *notes]:
         print(f"note: {printable(note)}", file=sys.stderr)
     print(f"{args.into} is up to date" if done == "unchanged" else f"{done} {args.into}", file=sys.stderr)
     return EXIT_OK

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -111,9 +111,15 @@ def bounds(text: str, name: str) -> Bounds | None:
     raise _problem(name, opened, "the front matter opened here is never closed", "add a line '---' after it")
 
 
-def add(
-    text: str, offered: dict[str, Any], name: str, *, companions: dict[str, str] | None = None
-) -> tuple[str, list[str]]:
+class Added(NamedTuple):
+    """The README's new text, notes on what could not be added, and the keys that were."""
+
+    text: str
+    notes: list[str]
+    keys: list[str]
+
+
+def add(text: str, offered: dict[str, Any], name: str, *, companions: dict[str, str] | None = None) -> Added:
     """``text`` (a whole README) with the ``offered`` keys added to its front matter, and notes.
 
     Keys the README already has are left alone (its own values win); the offered ``tags`` are
@@ -124,7 +130,7 @@ def add(
     newline = newline_of(text)
     found = bounds(text, name)
     if found is None:
-        return (_dump(offered, newline, opening=True) + text if offered else text), []
+        return Added(_dump(offered, newline, opening=True) + text if offered else text, [], list(offered))
     original = text[found.yaml_start : found.yaml_end]
     scan = _scan(original, name, found.first_line)
     notes: list[str] = []
@@ -154,7 +160,7 @@ def add(
             at = _line_starts(original)[scan.end_line] + len(edited) - len(original)
         edited = edited[:at] + "".join(" " * scan.indent + line for line in lines) + edited[at:]
     if edited == original:
-        return text, notes
+        return Added(text, notes, [])
     try:
         after: _Scan | None = _scan(edited, name, found.first_line)
     except EthicardError:
@@ -166,7 +172,8 @@ def add(
             "ethicard could not add its keys without changing how the front matter reads",
             "add the keys by hand, or report this README as a bug",
         )
-    return text[: found.yaml_start] + edited + text[found.yaml_end :], notes
+    keys = [*added, *(["tags"] if "tags" in scan.keys and edited != original and tags else [])]
+    return Added(text[: found.yaml_start] + edited + text[found.yaml_end :], notes, keys)
 
 
 def _dump(data: dict[str, Any], newline: str, *, opening: bool = False) -> str:

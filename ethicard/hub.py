@@ -159,8 +159,9 @@ def metadata(report: Report) -> dict[str, Any]:
     return data
 
 
-def advice(report: Report) -> list[str]:
-    """What the user can do so the Hub shows more: the card's facts ethicard could not turn into metadata."""
+def advice(report: Report, written: list[str] | None = None) -> list[str]:
+    """What the user can do so the Hub shows more: the card's facts ethicard could not turn into
+    metadata, and (``written``: the keys added to a README) what an added key asks of them."""
     facts = _facts(report)
     notes = []
     if facts.kind == "model" and facts.base_model and not hub_id(facts.base_model):
@@ -168,7 +169,8 @@ def advice(report: Report) -> list[str]:
             f"base_model '{facts.base_model}' is not a Hugging Face Hub address, so it is not in the metadata; "
             "if it is a Hub model, write it as https://huggingface.co/<owner>/<name>"
         )
-    if facts.license and not hub_license(facts.license) and not facts.license_url:
+    added_link = written is None or "license_link" in written
+    if facts.license and not hub_license(facts.license) and not facts.license_url and added_link:
         notes.append(
             "the licence is not one of the Hub's identifiers: written as 'license: other' with license_link LICENSE; "
             "put the licence text in a LICENSE file, or link it in the card (links: {license: URL})"

@@ -18,6 +18,7 @@ from typing import Any
 
 from .errors import EthicardError, Problem
 from .files import write_atomic
+from .frontmatter import Added
 
 BEGIN = "<!-- ethicard:begin -->"
 END = "<!-- ethicard:end -->"
@@ -33,14 +34,15 @@ def merge(text: str, card: str, offered: dict[str, Any], *, name: str = "README.
     return edit(text, card, offered, name=name)[0]
 
 
-def edit(text: str, card: str, offered: dict[str, Any], *, name: str = "README.md") -> tuple[str, list[str]]:
-    """``text`` with ``card`` between the markers and ``offered`` added to its front matter, and
-    notes on what could not be added.  The front matter is edited as text (see frontmatter.py)."""
+def edit(text: str, card: str, offered: dict[str, Any], *, name: str = "README.md") -> Added:
+    """``text`` with ``card`` between the markers and ``offered`` added to its front matter, notes
+    on what could not be added, and the keys that were.  The front matter is edited as text
+    (see frontmatter.py)."""
     from . import frontmatter
 
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     _body(text[len(bom) :], name)  # markers are checked, and located, in the file as it is
-    headed, notes = frontmatter.add(text[len(bom) :], offered, name, companions=COMPANIONS)
+    headed, notes, keys = frontmatter.add(text[len(bom) :], offered, name, companions=COMPANIONS)
     newline = frontmatter.newline_of(headed)
     head, lines, begin, end = _body(headed, name)
     if head and not head.endswith(("\n", "\r")):  # the closing '---' was the file's last line
@@ -60,8 +62,8 @@ def edit(text: str, card: str, offered: dict[str, Any], *, name: str = "README.m
             before += newline
         if before.strip():
             before += "" if before.endswith(newline * 2) else newline
-        return bom + head + before + BEGIN + block + END + newline, notes
-    return bom + head + "".join(lines[: begin + 1]) + block.lstrip("\r\n") + "".join(lines[end:]), notes
+        return Added(bom + head + before + BEGIN + block + END + newline, notes, keys)
+    return Added(bom + head + "".join(lines[: begin + 1]) + block.lstrip("\r\n") + "".join(lines[end:]), notes, keys)
 
 
 def _body(text: str, name: str) -> tuple[str, list[str], int | None, int | None]:
@@ -106,9 +108,9 @@ def _has_h1(lines: list[str]) -> bool:
     return False
 
 
-def update(path: str | os.PathLike[str], card: str, offered: dict[str, Any]) -> tuple[str, list[str]]:
+def update(path: str | os.PathLike[str], card: str, offered: dict[str, Any]) -> tuple[str, list[str], list[str]]:
     """Write the card into the README at ``path``: "created" (it did not exist), "updated" or
-    "unchanged", and notes on front-matter keys that could not be added."""
+    "unchanged", notes on front-matter keys that could not be added, and the keys that were."""
     target = Path(path)
     name = os.fspath(path)
     if target.is_dir():
@@ -122,11 +124,11 @@ def update(path: str | os.PathLike[str], card: str, offered: dict[str, Any]) -> 
         raise EthicardError([Problem(name, line, 0, (), "is not valid UTF-8", "save the README as UTF-8")]) from None
     except OSError as exc:
         raise EthicardError([Problem(name, 0, 0, (), f"cannot be read ({exc.strerror or exc})")]) from None
-    new, notes = edit(text, card, offered, name=name)
+    new, notes, keys = edit(text, card, offered, name=name)
     if new == text and existed:
-        return "unchanged", notes
+        return "unchanged", notes, keys
     write_atomic(target, new, newline="")
-    return ("updated" if existed else "created"), notes
+    return ("updated" if existed else "created"), notes, keys
 
 
 def _with_newline(text: str, newline: str) -> str:

@@ -155,7 +155,7 @@ def test_hostile_front_matter_through_the_command_line(ethicard, tmp_path: Path)
     assert (tmp_path / "README.md").read_bytes() == content
 
 
-def _update(path: Path) -> tuple[str, list[str]]:
+def _update(path: Path) -> tuple[str, list[str], list[str]]:
     from ethicard import hub, readme
     from ethicard.assessment import assess
     from ethicard.validate import load_card
@@ -216,7 +216,7 @@ def test_any_front_matter_the_hub_reads_survives_the_round_trip(tmp_path: Path, 
     original = ("---\n" + front + "---\n# Title\n").replace("\n", newline)
     source.write_bytes(original.encode())
     before = _hub(source) or {}
-    text, _ = readme.edit(original, "# card\n", hub.metadata(report))
+    text = readme.edit(original, "# card\n", hub.metadata(report)).text
     source.write_bytes(text.encode())
     after = _hub(source)
     for key, value in before.items():
@@ -261,7 +261,7 @@ def test_edge_cases_keep_the_readme_and_read_back_on_the_hub(tmp_path: Path, nam
 
     original, starts = EDGES[name]
     offered = hub.metadata(assess(*load_card(EXAMPLE)))
-    text, _ = readme.edit(original, "# card\n", offered)
+    text = readme.edit(original, "# card\n", offered).text
     assert text.startswith(starts), text[:300]
     (tmp_path / "README.md").write_text(text, encoding="utf-8", newline="")
     data = _hub(tmp_path / "README.md")

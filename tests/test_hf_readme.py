@@ -66,6 +66,7 @@ def test_existing_readme_keeps_its_text_and_front_matter(ethicard, tmp_path: Pat
         "library_name: diffusers\nbase_model: stabilityai/stable-diffusion-2-1-base\nmodel-index:\n"
     )
     assert "license_name" not in text
+    assert "licence is not one of the Hub's identifiers" not in result.err  # the README's own licence stands
     body = text[text.index("\n---\n") + 5 :]
     assert body.startswith(before + BEGIN + "\n")
     assert body.endswith("\n" + END + after)
