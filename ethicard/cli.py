@@ -214,6 +214,7 @@ def _emit(output: str | None, text: str) -> None:
 def _render_into(args: argparse.Namespace) -> int:
     from .files import refuse_same_file
     from .hub import advice, metadata
+    from .loader import max_bytes_setting
     from .readme import update
     from .rendering import render
 
@@ -221,7 +222,8 @@ def _render_into(args: argparse.Namespace) -> int:
         raise UsageError("--into writes the Markdown card into a README; it takes no -o, -f or --standalone")
     refuse_same_file(args.into, args.file)
     report = _report(args.file, args.checklist, args.max_bytes, anonymous=args.anonymous)
-    done, notes, written = update(args.into, render(report, "md"), metadata(report))
+    max_bytes = max_bytes_setting(args.max_bytes)
+    done, notes, written = update(args.into, render(report, "md"), metadata(report), max_bytes=max_bytes)
     for note in [*([] if args.anonymous else advice(report, written)), *notes]:
         print(f"note: {printable(note)}", file=sys.stderr)
     print(f"{args.into} is up to date" if done == "unchanged" else f"{done} {args.into}", file=sys.stderr)

@@ -11,6 +11,7 @@ not form one begin/end pair are refused, located, and the file is left untouched
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -108,16 +109,23 @@ def _has_h1(lines: list[str]) -> bool:
     return False
 
 
-def update(path: str | os.PathLike[str], card: str, offered: dict[str, Any]) -> tuple[str, list[str], list[str]]:
+def update(
+    path: str | os.PathLike[str], card: str, offered: dict[str, Any], *, max_bytes: int | None = None
+) -> tuple[str, list[str], list[str]]:
     """Write the card into the README at ``path``: "created" (it did not exist), "updated" or
-    "unchanged", notes on front-matter keys that could not be added, and the keys that were."""
+    "unchanged", notes on front-matter keys that could not be added, and the keys that were.
+    A README larger than ``max_bytes`` (the card's limit, ``--max-bytes``) is refused unread."""
     target = Path(path)
     name = os.fspath(path)
     if target.is_dir():
         raise EthicardError([Problem(name, 0, 0, (), "is a directory, not a README file")])
     existed = target.exists()
     try:
-        raw = target.read_bytes() if existed else b""
+        with open(target, "rb") if existed else contextlib.nullcontext(None) as handle:
+            raw = handle.read(max_bytes + 1 if max_bytes else -1) if handle else b""
+        if max_bytes and len(raw) > max_bytes:
+            hint = "raise the limit with --max-bytes or ETHICARD_MAX_BYTES"
+            raise EthicardError([Problem(name, 0, 0, (), f"is larger than the limit of {max_bytes:,} bytes", hint)])
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1

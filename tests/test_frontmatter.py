@@ -155,6 +155,16 @@ def test_hostile_front_matter_through_the_command_line(ethicard, tmp_path: Path)
     assert (tmp_path / "README.md").read_bytes() == content
 
 
+def test_a_readme_over_the_size_limit_is_refused_unread(ethicard, tmp_path: Path) -> None:
+    limit = EXAMPLE.stat().st_size + 1000  # the card is within the limit, the README is not
+    content = b"---\nlicense: mit\n---\n" + b"x" * limit
+    (tmp_path / "README.md").write_bytes(content)
+    result = ethicard("render", EXAMPLE, "--into", "README.md", "--max-bytes", str(limit))
+    assert result.code == 1
+    assert result.err.startswith(f"README.md: <document>: is larger than the limit of {limit:,} bytes"), result.err
+    assert (tmp_path / "README.md").read_bytes() == content
+
+
 def _update(path: Path) -> tuple[str, list[str], list[str]]:
     from ethicard import hub, readme
     from ethicard.assessment import assess
