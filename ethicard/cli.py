@@ -63,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--template", metavar="FILE", help="your own Jinja template, run in a sandbox")
     render.add_argument("--standalone", action="store_true", help="LaTeX: a complete document, not a fragment")
     render.add_argument("--into", metavar="README", help="write the card between ethicard markers in this README")
+    render.add_argument(
+        "--anonymous",
+        action="store_true",
+        help="for double-blind review: authors, contact, links and other personal fields replaced, in every format",
+    )
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the card YAML, for editors")
     schema.add_argument("--checklist", default="misyn", help="bundled checklist id or checklist file")
@@ -142,7 +147,7 @@ def _percent(text: str) -> float:
     return value
 
 
-def _report(path: str, checklist_name: str | None, given_max_bytes: int | None) -> Report:
+def _report(path: str, checklist_name: str | None, given_max_bytes: int | None, *, anonymous: bool = False) -> Report:
     from .assessment import assess
     from .loader import max_bytes_setting
     from .validate import load_card, load_checklist
@@ -150,6 +155,15 @@ def _report(path: str, checklist_name: str | None, given_max_bytes: int | None) 
     max_bytes = max_bytes_setting(given_max_bytes)
     checklist = load_checklist(checklist_name, max_bytes=max_bytes) if checklist_name else None
     card, used = load_card(path, checklist, max_bytes=max_bytes)
+    if anonymous:
+        from .anonymise import CAVEAT, anonymise
+
+        made = anonymise(card)
+        card = made.card
+        print(
+            f"anonymised: {made.fields} personal fields and {made.in_text} places in free text replaced; {CAVEAT}",
+            file=sys.stderr,
+        )
     return assess(card, used)
 
 
@@ -256,11 +270,11 @@ def _render(args: argparse.Namespace) -> int:
     if FORMATS[fmt].convert is not None:  # a binary document (PDF): to a file only
         if not args.output:
             raise UsageError(f"{fmt} output is a binary file; name it with -o, e.g. -o card.{fmt}")
-        report = _report(args.file, args.checklist, args.max_bytes)
+        report = _report(args.file, args.checklist, args.max_bytes, anonymous=args.anonymous)
         write_atomic(args.output, render_bytes(report, fmt, template=args.template))
         print(f"wrote {args.output}", file=sys.stderr)
         return EXIT_OK
-    report = _report(args.file, args.checklist, args.max_bytes)
+    report = _report(args.file, args.checklist, args.max_bytes, anonymous=args.anonymous)
     if args.template:
         text = render_template(report, fmt, args.template, standalone=args.standalone)
     else:
@@ -282,15 +296,20 @@ def _emit(output: str | None, text: str) -> None:
 
 def _render_into(args: argparse.Namespace) -> int:
     from .files import refuse_same_file
-    from .readme import metadata, update
+    from .hub import advice, metadata
+    from .loader import max_bytes_setting
+    from .readme import update
     from .rendering import render
 
     if args.output or args.standalone or args.fmt not in (None, "md", "hf"):
         raise UsageError("--into writes the Markdown card into a README; it takes no -o, -f or --standalone")
     refuse_same_file(args.into, args.file)
-    report = _report(args.file, args.checklist, args.max_bytes)
-    changed = update(args.into, render(report, "md"), metadata(report))
-    print(f"updated {args.into}" if changed else f"{args.into} is up to date", file=sys.stderr)
+    report = _report(args.file, args.checklist, args.max_bytes, anonymous=args.anonymous)
+    max_bytes = max_bytes_setting(args.max_bytes)
+    done, notes, written = update(args.into, render(report, "md"), metadata(report), max_bytes=max_bytes)
+    for note in [*([] if args.anonymous else advice(report, written)), *notes]:
+        print(f"note: {printable(note)}", file=sys.stderr)
+    print(f"{args.into} is up to date" if done == "unchanged" else f"{done} {args.into}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -40,6 +40,8 @@ Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_
 SemVer = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
 CrossRef = Annotated[str, StringConstraints(pattern=r"^(claim2024|mi-claim-gen|neurips|hf-modelcard):[A-Za-z0-9_.-]+$")]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
+# Marks a card field that can tell who wrote the card: `render --anonymous` replaces it (anonymise.py).
+PERSONAL: dict[str, Any] = {"personal": True}
 _URL = re.compile(r"^(https?://[^\s<>\"]+|mailto:[^\s<>\"]+)$")
 
 
@@ -375,7 +377,7 @@ class DataSource(_Strict):
 
     name: NonEmpty
     access: Literal["public", "restricted", "private"]
-    url: Url | None = None
+    url: Url | None = Field(None, json_schema_extra=PERSONAL)
     description: str = ""
 
 
@@ -402,11 +404,11 @@ class About(_Strict):
     ] = Field([], description="what the synthetic images are for, as closed categories")
     release: Literal["public", "on request", "internal", "none"] | None = None
     license: str | None = None
-    base_model: str | None = None
+    base_model: str | None = Field(None, json_schema_extra=PERSONAL)
     training_data: list[DataSource] = []
-    authors: TextList = []
-    contact: str | None = None
-    links: dict[str, Url] = {}
+    authors: TextList = Field([], json_schema_extra=PERSONAL)
+    contact: str | None = Field(None, json_schema_extra=PERSONAL)
+    links: dict[str, Url] = Field({}, json_schema_extra=PERSONAL)
 
 
 class Answer(_Strict):

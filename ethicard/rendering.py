@@ -50,10 +50,16 @@ def _json(report: Report) -> str:
     return cardjson.dumps(report)
 
 
-def _hf(report: Report) -> str:
-    from . import readme
+def _croissant(report: Report) -> str:
+    from . import croissant
 
-    return readme.merge("", render(report, "md"), readme.metadata(report))
+    return croissant.dumps(report)
+
+
+def _hf(report: Report) -> str:
+    from . import hub, readme
+
+    return readme.merge("", render(report, "md"), hub.metadata(report))
 
 
 HTML_FILTERS: dict[str, Callable[[Any], str]] = {
@@ -75,17 +81,17 @@ FORMATS: dict[str, Format] = {
         "tex", "card.tex.j2", (".tex",), {"tex": escape.tex, "tex_inline": escape.tex_inline}, syntax=_LATEX_SYNTAX
     ),
     "json": Format("json", "", (".json",), renderer=_json),
+    "croissant": Format("croissant", "", (".croissant.json", ".jsonld"), renderer=_croissant),
     "hf": Format("hf", "", (), renderer=_hf),
 }
 
 
 def format_for(filename: str) -> Format | None:
-    """The format an output file name asks for, by its extension."""
+    """The format an output file name asks for, by its longest matching extension
+    (``card.croissant.json`` is Croissant, ``card.json`` is ethicard's JSON)."""
     lowered = filename.lower()
-    for fmt in FORMATS.values():
-        if lowered.endswith(fmt.extensions):
-            return fmt
-    return None
+    found = [(len(ext), fmt) for fmt in FORMATS.values() for ext in fmt.extensions if lowered.endswith(ext)]
+    return max(found, key=lambda pair: pair[0])[1] if found else None
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
