@@ -13,7 +13,7 @@ import jinja2
 import jinja2.exceptions
 import jinja2.sandbox
 
-from . import escape, loader, pdf, resources, view
+from . import escape, latexmd, loader, pdf, resources, view
 from .assessment import Report
 from .errors import EthicardError, Problem
 
@@ -62,6 +62,12 @@ HTML_FILTERS: dict[str, Callable[[Any], str]] = {
     "link": escape.html_link,
 }
 
+TEX_FILTERS: dict[str, Callable[[Any], str]] = {
+    "tex": escape.tex,
+    "tex_inline": escape.tex_inline,
+    "tex_md": latexmd.tex_markdown,
+}
+
 FORMATS: dict[str, Format] = {
     "md": Format(
         "md",
@@ -71,9 +77,7 @@ FORMATS: dict[str, Format] = {
     ),
     "html": Format("html", "card.html.j2", (".html", ".htm"), HTML_FILTERS, autoescape=True),
     "pdf": Format("pdf", "card.html.j2", (".pdf",), HTML_FILTERS, autoescape=True, convert=pdf.html_to_pdf),
-    "tex": Format(
-        "tex", "card.tex.j2", (".tex",), {"tex": escape.tex, "tex_inline": escape.tex_inline}, syntax=_LATEX_SYNTAX
-    ),
+    "tex": Format("tex", "card.tex.j2", (".tex",), TEX_FILTERS, syntax=_LATEX_SYNTAX),
     "json": Format("json", "", (".json",), renderer=_json),
     "hf": Format("hf", "", (), renderer=_hf),
 }

@@ -80,7 +80,9 @@ def test_standalone_minimal_card_compiles_and_shows_every_item(ethicard, tmp_pat
         assert shows(text, item.id), item.id
     # the unanswered items, the three intrinsic limits, and the count in the summary line
     assert text.count("Unanswered") == len(asked) - 2 + 3 + 1
-    assert shows(text, "Released on 2024-05-01; the paper still says *realistic* in places.")
+    # the answer's Markdown emphasis is set in italics, not printed as stars
+    assert shows(text, "Released on 2024-05-01; the paper still says realistic in places.")
+    assert "the paper still says \\emph{realistic} in places." in (tmp_path / "card.tex").read_text(encoding="utf-8")
     assert shows(text, "Tiny synthetic dermoscopy set 1.10")
 
 
