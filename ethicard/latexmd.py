@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .escape import TEX_BREAK, tex_source_lines, tex_text
+from .escape import TEX_BREAK, tex_inline, tex_source_lines, tex_text
 
 # LaTeX allows six nested lists (quote is one), four of one kind; an answer may be inside one already.
 MAX_DEPTH = 4
@@ -42,6 +42,14 @@ def href(url: str) -> str:
     """A web address as the first argument of ``\\href``: hyperref reads ``\\%``, ``\\#`` and
     ``\\&`` as the characters, also inside another command's argument."""
     return "".join("\\" + c if c in "%#&" else c for c in url)
+
+
+def tex_link(url: object) -> str:
+    """A web address as a link that shows the address (with break points); anything else as text."""
+    text = str(url).strip()
+    if _URL.match(text):
+        return tex_source_lines(f"\\href{{{href(text)}}}{{{tex_text(text)}}}")
+    return tex_inline(text)
 
 
 @dataclass

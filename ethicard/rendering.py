@@ -66,6 +66,7 @@ TEX_FILTERS: dict[str, Callable[[Any], str]] = {
     "tex": escape.tex,
     "tex_inline": escape.tex_inline,
     "tex_md": latexmd.tex_markdown,
+    "tex_link": latexmd.tex_link,
 }
 
 FORMATS: dict[str, Format] = {
