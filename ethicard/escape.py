@@ -337,7 +337,7 @@ _TEX_LIGATURE = re.compile(r"([-',])(?=\1)")
 # A run of characters with no break point longer than any word: TeX would let it run past the
 # margin, its end on no page. It gets a break point every _TEX_CHUNK characters.
 _TEX_LONG_WORD = 25
-_TEX_LONG_RUN = re.compile(rf"[^\s/_]{{{_TEX_LONG_WORD},}}")
+_TEX_LONG_RUN = re.compile(rf"[^ \t\n/_\u2000-\u200a\u205f\u3000]{{{_TEX_LONG_WORD},}}")  # no-break spaces do not break
 _TEX_CHUNK = 12
 TEX_BREAK = r"\allowbreak{}"
 # TeX reads its input a line at a time into a buffer of 200,000 characters (TeX Live's buf_size):

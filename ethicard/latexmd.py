@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 
 from .escape import TEX_BREAK, tex_inline, tex_source_lines, tex_text
 
-# LaTeX allows six nested lists (quote is one), four of one kind; an answer may be inside one already.
-MAX_DEPTH = 4
+# LaTeX allows six nested lists (quote is one), four of one kind; three leave room for an answer that a
+# template puts inside a list of its own.
+MAX_DEPTH = 3
 _NEWLINES = re.compile(r"\r\n|[\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 _QUOTE = re.compile(r" {0,3}> ?")
 _ITEM = re.compile(r"( *)([-*+]|\d{1,9}[.)])( +|$)")
@@ -32,7 +33,8 @@ _AUTOLINK = re.compile(r"<([^\s<>]{1,2000})>")
 _INLINE = re.compile(r"(?P<escape>\\[!-/:-@\[-`{-~])|(?P<ticks>`+)|(?P<delims>\*+|_+)|(?P<text>[^\\`*_\[\]<]+)|.", re.S)
 _BEFORE_STRUCTURE = re.compile(r"\n\n(?=\\item |\\item\n|\\end\{|\\begin\{)")
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-_BREAKABLE = re.compile(r"[\s/_]")
+_BREAKABLE = re.compile(r"[ /_\u2000-\u200a\u205f\u3000]")
+_SPACES = re.compile(r"[ \t\n]+")  # not a no-break space, which stays in the text
 # A break point at least this often in a run of characters spread over several pieces (escape.py
 # breaks runs within one piece).
 _RUN_BREAK = 12
@@ -46,7 +48,7 @@ def href(url: str) -> str:
 
 def tex_link(url: object) -> str:
     """A web address as a link that shows the address (with break points); anything else as text."""
-    text = str(url).strip()
+    text = str(url).strip(" \t")
     if _URL.match(text):
         return tex_source_lines(f"\\href{{{href(text)}}}{{{tex_text(text)}}}")
     return tex_inline(text)
@@ -154,6 +156,7 @@ class _Inline:
             return None
         self._cancel_after(opener)
         self.brackets.clear()  # links do not nest: earlier brackets are text
+        self._flush()
         url = tail.group(1)
         self.out[opener] = f"\\href{{{href(url)}}}{{"
         label_empty = opener == len(self.out) - 1
@@ -207,14 +210,14 @@ class _Inline:
 
 def inline(text: str) -> str:
     """One paragraph of inline Markdown as LaTeX, on source lines of bounded length."""
-    return tex_source_lines(_Inline(" ".join(text.split())).render())
+    return tex_source_lines(_Inline(_SPACES.sub(" ", text).strip(" ")).render())
 
 
 def _interrupts(marker: re.Match[str], line: str) -> bool:
     """Whether a list item may start in the middle of a paragraph (CommonMark): not when it is empty
     or numbered from anything but 1, as in a line that starts with '2024.'."""
     number = marker.group(2)[:-1]
-    return bool(line[marker.end() :].strip()) and (not number.isdigit() or int(number) == 1)
+    return bool(line[marker.end() :].strip(" \t")) and (not number.isdigit() or int(number) == 1)
 
 
 @dataclass
@@ -274,7 +277,7 @@ class _Blocks:
             self.out.append(f"\\begin{{{kind}}}\n")
         self.out.append("\\item ")
         text = rest[marker.end() :]
-        if text.strip():
+        if text.strip(" \t"):
             self.paragraph.append(text)
 
     def text(self, rest: str) -> None:
@@ -297,10 +300,10 @@ class _Blocks:
             start = quote.end()
         rest = rest[start:]
         depth = min(depth, MAX_DEPTH)
-        lazy = depth < self.quotes and self.paragraph and not self.blank and rest.strip()
+        lazy = depth < self.quotes and self.paragraph and not self.blank and rest.strip(" \t")
         if depth != self.quotes and not lazy:
             self.set_quotes(depth)
-        if not rest.strip():
+        if not rest.strip(" \t"):
             self.flush()
             self.blank = True
             return
