@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--template", metavar="FILE", help="your own Jinja template, run in a sandbox")
     render.add_argument("--standalone", action="store_true", help="LaTeX: a complete document, not a fragment")
     render.add_argument("--into", metavar="README", help="write the card between ethicard markers in this README")
+    render.add_argument(
+        "--summary", action="store_true", help="a one-page summary (md, html, pdf, tex, json) instead of the card"
+    )
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the card YAML, for editors")
     schema.add_argument("--checklist", default="misyn", help="bundled checklist id or checklist file")
@@ -168,20 +171,22 @@ def _render(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
     if args.standalone and fmt != "tex":
         raise UsageError("--standalone applies to the tex format only")
+    if args.summary and (args.template or FORMATS[fmt].summary is None):
+        raise UsageError("--summary takes no --template; it renders md, html, pdf, tex and json")
     if args.output:
         refuse_same_file(args.output, args.file, *([args.template] if args.template else []))
     if FORMATS[fmt].convert is not None:  # a binary document (PDF): to a file only
         if not args.output:
             raise UsageError(f"{fmt} output is a binary file; name it with -o, e.g. -o card.{fmt}")
         report = _report(args.file, args.checklist, args.max_bytes)
-        write_atomic(args.output, render_bytes(report, fmt, template=args.template))
+        write_atomic(args.output, render_bytes(report, fmt, template=args.template, summary=args.summary))
         print(f"wrote {args.output}", file=sys.stderr)
         return EXIT_OK
     report = _report(args.file, args.checklist, args.max_bytes)
     if args.template:
         text = render_template(report, fmt, args.template, standalone=args.standalone)
     else:
-        text = render(report, fmt, standalone=args.standalone)
+        text = render(report, fmt, standalone=args.standalone, summary=args.summary)
     _emit(args.output, text)
     return EXIT_OK
 
@@ -202,8 +207,8 @@ def _render_into(args: argparse.Namespace) -> int:
     from .readme import metadata, update
     from .rendering import render
 
-    if args.output or args.standalone or args.fmt not in (None, "md", "hf"):
-        raise UsageError("--into writes the Markdown card into a README; it takes no -o, -f or --standalone")
+    if args.output or args.standalone or args.summary or args.fmt not in (None, "md", "hf"):
+        raise UsageError("--into writes the Markdown card into a README; it takes no -o, -f, --standalone or --summary")
     refuse_same_file(args.into, args.file)
     report = _report(args.file, args.checklist, args.max_bytes)
     changed = update(args.into, render(report, "md"), metadata(report))
