@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from conftest import DATA, EXAMPLE, ROOT
 from latex import compile_pdf, fragment_packages, shows
 
@@ -92,8 +93,9 @@ def test_standalone_applies_to_latex_only(ethicard) -> None:
     assert "--standalone applies to the tex format only" in result.err
 
 
-def test_readme_gallery_shows_the_latex_card() -> None:
-    image = ROOT / "docs" / "img" / "card-latex.png"
-    assert "(docs/img/card-latex.png)" in (ROOT / "README.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize("name", ["card-latex.png", "card-latex-twocolumn.png", "summary-latex.png"])
+def test_readme_gallery_shows_the_latex_card_and_summary(name: str) -> None:
+    image = ROOT / "docs" / "img" / name
+    assert f"(docs/img/{name})" in (ROOT / "README.md").read_text(encoding="utf-8")
     assert image.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
-    assert image.stat().st_size < 150_000
+    assert image.stat().st_size < 160_000
