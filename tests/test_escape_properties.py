@@ -11,6 +11,7 @@ import string
 from pathlib import Path
 
 import markdown
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from latex import compile_pdf, flat
@@ -264,3 +265,41 @@ def test_tex_markdown_samples_compile_and_keep_the_words(tmp_path: Path) -> None
     for word in ("ZZWORDONE", "ZZEM", "ZZSTRONG", "ZZCODE", "ZZLINK", "ZZITEM", "ZZQUOTE"):
         assert word in shown
     assert "*" not in shown.split("ZZWORDONE")[1].split("ZZQUOTE")[0]
+
+
+# Inputs on which Markdown parsers are known to be superlinear, or to recurse once per level.
+SLOW_FOR_PARSERS = {
+    "brackets": "[",
+    "backslashes": "\\",
+    "bracket words": "[x",
+    "emphasis": "*a",
+    "mixed emphasis": "*_",
+    "link starts": "](",
+    "unclosed links": "[a](",
+    "autolink starts": "<http://",
+    "backtick runs": "`a``",
+    "nested lists": "- ",
+    "quotes": ">",
+}
+
+
+def _seconds(text: str) -> float:
+    import time
+
+    best = float("inf")
+    for _ in range(2):  # the better of two runs: the machine may be busy
+        start = time.perf_counter()
+        tex_markdown(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize("name", list(SLOW_FOR_PARSERS))
+def test_tex_markdown_time_grows_linearly(name: str) -> None:
+    """Four times the input takes about four times as long (a quadratic path would take 16)."""
+    unit = SLOW_FOR_PARSERS[name]
+    repeats = 12_000 // len(unit)
+    while (small := _seconds(unit * repeats)) < 0.03 and repeats < 200_000:  # long enough to measure
+        repeats *= 2
+    ratio = _seconds(unit * repeats * 4) / small
+    assert ratio < 8, f"{name}: {ratio:.1f} times longer for 4 times the input"
