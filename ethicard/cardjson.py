@@ -70,3 +70,13 @@ def _card(report: Report) -> dict[str, Any]:
 def dumps(report: Report) -> str:
     """The JSON text: indented by two spaces, UTF-8 characters kept, one newline at the end."""
     return json.dumps(document(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+SUMMARY_FORMAT = "ethicard-summary"
+
+
+def dumps_summary(report: Report) -> str:
+    """The one-page summary as JSON (``format``: ``ethicard-summary``): the data every summary
+    template reads, keys in a fixed order."""
+    shown = {"format": SUMMARY_FORMAT, "format_version": FORMAT_VERSION, **view.summary(report)}
+    return json.dumps(shown, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

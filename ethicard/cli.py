@@ -68,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="for double-blind review: authors, contact, links and other personal fields replaced, in every format",
     )
+    render.add_argument(
+        "--summary", action="store_true", help="a one-page summary (md, html, pdf, tex, json) instead of the card"
+    )
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the card YAML, for editors")
     schema.add_argument("--checklist", default="misyn", help="bundled checklist id or checklist file")
@@ -265,20 +268,22 @@ def _render(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
     if args.standalone and fmt != "tex":
         raise UsageError("--standalone applies to the tex format only")
+    if args.summary and (args.template or FORMATS[fmt].summary is None):
+        raise UsageError("--summary takes no --template; it renders md, html, pdf, tex and json")
     if args.output:
         refuse_same_file(args.output, args.file, *([args.template] if args.template else []))
     if FORMATS[fmt].convert is not None:  # a binary document (PDF): to a file only
         if not args.output:
             raise UsageError(f"{fmt} output is a binary file; name it with -o, e.g. -o card.{fmt}")
         report = _report(args.file, args.checklist, args.max_bytes, anonymous=args.anonymous)
-        write_atomic(args.output, render_bytes(report, fmt, template=args.template))
+        write_atomic(args.output, render_bytes(report, fmt, template=args.template, summary=args.summary))
         print(f"wrote {args.output}", file=sys.stderr)
         return EXIT_OK
     report = _report(args.file, args.checklist, args.max_bytes, anonymous=args.anonymous)
     if args.template:
         text = render_template(report, fmt, args.template, standalone=args.standalone)
     else:
-        text = render(report, fmt, standalone=args.standalone)
+        text = render(report, fmt, standalone=args.standalone, summary=args.summary)
     _emit(args.output, text)
     return EXIT_OK
 
@@ -301,8 +306,8 @@ def _render_into(args: argparse.Namespace) -> int:
     from .readme import update
     from .rendering import render
 
-    if args.output or args.standalone or args.fmt not in (None, "md", "hf"):
-        raise UsageError("--into writes the Markdown card into a README; it takes no -o, -f or --standalone")
+    if args.output or args.standalone or args.summary or args.fmt not in (None, "md", "hf"):
+        raise UsageError("--into writes the Markdown card into a README; it takes no -o, -f, --standalone or --summary")
     refuse_same_file(args.into, args.file)
     report = _report(args.file, args.checklist, args.max_bytes, anonymous=args.anonymous)
     max_bytes = max_bytes_setting(args.max_bytes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -433,24 +434,89 @@ _TEX_LETTERS = frozenset(
 _TEX_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 _TEX_SPACES = re.compile(r"[ \t]+")
 _TEX_LIGATURE = re.compile(r"([-',])(?=\1)")
+# A run of characters with no break point longer than any word: TeX would let it run past the
+# margin, its end on no page. It gets a break point every _TEX_CHUNK characters.
+_TEX_LONG_WORD = 25
+_TEX_LONG_RUN = re.compile(rf"[^ \t\n/_\u2000-\u200a\u205f\u3000]{{{_TEX_LONG_WORD},}}")  # no-break spaces do not break
+_TEX_CHUNK = 12
+TEX_BREAK = r"\allowbreak{}"
+# TeX reads its input a line at a time into a buffer of 200,000 characters (TeX Live's buf_size):
+# generated lines are kept short, broken at a space or after an empty group ('%' ends such a line, so
+# no space is added).
+TEX_SOURCE_WIDTH = 500
+_TEX_SOURCE_BREAK = re.compile(r" |\{\}(?! )")
 
 
-def _tex_char(char: str) -> str:
-    if " " <= char <= "~":
-        return _TEX_ASCII.get(char, char)
-    found = _TEX_SYMBOLS.get(char)
-    if found is not None:
-        return found
-    if char in _TEX_LETTERS:
-        return char
-    return f"{{[}}U+{ord(char):04X}{{]}}"
+_TEX_TABLE = {ord(char): latex for char, latex in (*_TEX_ASCII.items(), *_TEX_SYMBOLS.items())}
+# What is left after the table: printable ASCII and the letters above, or a character to show by its code.
+_TEX_OTHER = re.compile("[^ -~" + re.escape("".join(sorted(_TEX_LETTERS))) + "]")
+
+
+def _code_point(char: re.Match[str]) -> str:
+    # a run of such characters (a name in another script) may break between any two of them
+    return f"{{[}}U+{ord(char.group(0)):04X}{{]}}{TEX_BREAK}"
+
+
+def _tex_chars(text: str) -> str:
+    return _TEX_OTHER.sub(_code_point, text.translate(_TEX_TABLE))
+
+
+def _tex_word(word: str) -> str:
+    if len(word) < _TEX_LONG_WORD:
+        return _tex_chars(word)
+    return TEX_BREAK.join(_tex_chars(word[i : i + _TEX_CHUNK]) for i in range(0, len(word), _TEX_CHUNK))
+
+
+def _tex_chunks(run: str) -> str:
+    """A long run: its hyphens are break points already (an empty group after each gives the
+    source a place to end a line), and each part too long for a word gets break points."""
+    return "-{}".join(map(_tex_word, run.split("-")))
+
+
+@functools.lru_cache(maxsize=4096)
+def _tex_short(text: str) -> str:
+    return _TEX_LIGATURE.sub(r"\1{}", _tex_chars(unicodedata.normalize("NFC", text)))
+
+
+def tex_text(text: str) -> str:
+    """Text (no line breaks) as LaTeX text: every character printed as typed, break points in
+    runs too long to be words; one source line, which :func:`tex_source_lines` then breaks."""
+    if len(text) < _TEX_LONG_WORD:  # the many short pieces of a paragraph's Markdown, cached
+        return _tex_short(text)
+    text = unicodedata.normalize("NFC", text)
+    parts: list[str] = []
+    position = 0
+    for run in _TEX_LONG_RUN.finditer(text):
+        parts += [_tex_chars(text[position : run.start()]), _tex_chunks(run.group(0))]
+        position = run.end()
+    parts.append(_tex_chars(text[position:]))
+    # keep -- ,, '' as typed instead of a dash or a quote ligature
+    return _TEX_LIGATURE.sub(r"\1{}", "".join(parts))
+
+
+def tex_source_lines(latex: str, width: int = TEX_SOURCE_WIDTH) -> str:
+    """Generated LaTeX with its lines at most about ``width`` characters: a space becomes a line
+    break, or a line ends after ``{}`` with ``%``. Both leave what TeX typesets unchanged. Escaped
+    text has a break point at least every few hundred characters, so every line is short."""
+    if len(latex) <= width:
+        return latex
+    parts: list[str] = []
+    line_start = last = 0
+    for candidate in _TEX_SOURCE_BREAK.finditer(latex):
+        if candidate.end() - line_start > width and last > line_start:
+            parts.append(latex[line_start:last])
+            line_start = last
+        last = candidate.end()
+    if len(latex) - line_start > width and last > line_start:
+        parts.append(latex[line_start:last])
+        line_start = last
+    parts.append(latex[line_start:])
+    return "".join(part[:-1] + "\n" if part.endswith(" ") else part + "%\n" for part in parts[:-1]) + parts[-1]
 
 
 def _tex_line(line: str) -> str:
     """One line of text, escaped; spaces and tabs collapse to one space, as TeX would anyway."""
-    text = _TEX_SPACES.sub(" ", unicodedata.normalize("NFC", line)).strip(" ")
-    # keep -- ,, '' as typed instead of a dash or a quote ligature
-    return _TEX_LIGATURE.sub(r"\1{}", "".join(map(_tex_char, text)))
+    return tex_source_lines(tex_text(_TEX_SPACES.sub(" ", line).strip(" ")))
 
 
 def tex(text: object) -> str:
@@ -461,6 +527,7 @@ def tex(text: object) -> str:
 
 
 def tex_inline(text: object) -> str:
-    """Card text as LaTeX text on one line (titles, table cells, list entries): line breaks
-    become spaces, so the result can stand inside any command argument."""
+    """Card text as LaTeX text in one paragraph (titles, table cells, list entries): line breaks
+    become spaces, so the result can stand inside any command argument (long text is spread over
+    source lines, never with a blank line)."""
     return _tex_line(" ".join(_TEX_BREAKS.split(str(text))))

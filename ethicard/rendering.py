@@ -13,7 +13,7 @@ import jinja2
 import jinja2.exceptions
 import jinja2.sandbox
 
-from . import escape, loader, pdf, resources, view
+from . import escape, latexmd, loader, pdf, resources, view
 from .assessment import Report
 from .errors import EthicardError, Problem
 
@@ -31,6 +31,7 @@ class Format:
     convert: Callable[[str], bytes] | None = None  # turns the rendered text into a binary document
     syntax: dict[str, str] = field(default_factory=dict)  # Jinja delimiters, where {{ }} and {% %} are text
     renderer: Callable[[Report], str] | None = None
+    summary: str | Callable[[Report], str] | None = None  # the one-page summary's template or renderer
 
 
 # In LaTeX braces and percent signs are everywhere: ((* block *)), ((( variable ))), ((= comment =)).
@@ -48,6 +49,12 @@ def _json(report: Report) -> str:
     from . import cardjson
 
     return cardjson.dumps(report)
+
+
+def _summary_json(report: Report) -> str:
+    from . import cardjson
+
+    return cardjson.dumps_summary(report)
 
 
 def _croissant(report: Report) -> str:
@@ -68,19 +75,35 @@ HTML_FILTERS: dict[str, Callable[[Any], str]] = {
     "link": escape.html_link,
 }
 
+TEX_FILTERS: dict[str, Callable[[Any], str]] = {
+    "tex": escape.tex,
+    "tex_inline": escape.tex_inline,
+    "tex_md": latexmd.tex_markdown,
+    "tex_link": latexmd.tex_link,
+}
+
+_HTML_SUMMARY = "summary.html.j2"  # the PDF summary is printed from it
+
 FORMATS: dict[str, Format] = {
     "md": Format(
         "md",
         "card.md.j2",
         (".md", ".markdown"),
         {"md_inline": escape.md_inline, "md_block": escape.md_block, "md_link": escape.md_link},
+        summary="summary.md.j2",
     ),
-    "html": Format("html", "card.html.j2", (".html", ".htm"), HTML_FILTERS, autoescape=True),
-    "pdf": Format("pdf", "card.html.j2", (".pdf",), HTML_FILTERS, autoescape=True, convert=pdf.html_to_pdf),
-    "tex": Format(
-        "tex", "card.tex.j2", (".tex",), {"tex": escape.tex, "tex_inline": escape.tex_inline}, syntax=_LATEX_SYNTAX
+    "html": Format("html", "card.html.j2", (".html", ".htm"), HTML_FILTERS, autoescape=True, summary="summary.html.j2"),
+    "pdf": Format(
+        "pdf",
+        "card.html.j2",
+        (".pdf",),
+        HTML_FILTERS,
+        autoescape=True,
+        convert=pdf.html_to_pdf,
+        summary="summary.html.j2",
     ),
-    "json": Format("json", "", (".json",), renderer=_json),
+    "tex": Format("tex", "card.tex.j2", (".tex",), TEX_FILTERS, syntax=_LATEX_SYNTAX, summary="summary.tex.j2"),
+    "json": Format("json", "", (".json",), renderer=_json, summary=_summary_json),
     "croissant": Format("croissant", "", (".croissant.json", ".jsonld"), renderer=_croissant),
     "hf": Format("hf", "", (), renderer=_hf),
 }
@@ -124,12 +147,20 @@ def _environment(fmt: Format) -> jinja2.Environment:
     return env
 
 
-def render(report: Report, fmt: str | Format = "md", *, standalone: bool = False) -> str:
+def render(report: Report, fmt: str | Format = "md", *, standalone: bool = False, summary: bool = False) -> str:
     """The card in one format; same report, byte-identical text, ending with one newline.
 
     For a binary format (PDF) this is the text it is made from (HTML); see :func:`render_bytes`.
-    ``standalone``: for LaTeX, a complete document instead of a fragment to ``\\input``."""
+    ``standalone``: for LaTeX, a complete document instead of a fragment to ``\\input``.
+    ``summary``: the one-page summary instead of the card (see :func:`ethicard.view.summary`)."""
     chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
+    if summary:
+        if chosen.summary is None:
+            raise ValueError(f"the {chosen.name} format has no summary")
+        if not isinstance(chosen.summary, str):
+            return chosen.summary(report)
+        template = _environment(chosen).get_template(chosen.summary)
+        return template.render(summary=view.summary(report), standalone=standalone).rstrip("\n") + "\n"
     if chosen.renderer is not None:
         text = chosen.renderer(report)
     else:
@@ -139,11 +170,14 @@ def render(report: Report, fmt: str | Format = "md", *, standalone: bool = False
     return text.rstrip("\n") + "\n"
 
 
-def render_bytes(report: Report, fmt: str | Format = "md", *, template: str | os.PathLike[str] | None = None) -> bytes:
-    """The card as the bytes of an output file: UTF-8 text, or a binary document such as a PDF;
-    laid out by the bundled template, or by ``template`` (see :func:`render_template`)."""
+def render_bytes(
+    report: Report, fmt: str | Format = "md", *, template: str | os.PathLike[str] | None = None, summary: bool = False
+) -> bytes:
+    """The card (or its ``summary``) as the bytes of an output file: UTF-8 text, or a binary
+    document such as a PDF; laid out by the bundled template, or by ``template`` (see
+    :func:`render_template`)."""
     chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
-    text = render(report, chosen) if template is None else render_template(report, chosen, template)
+    text = render(report, chosen, summary=summary) if template is None else render_template(report, chosen, template)
     return chosen.convert(text) if chosen.convert is not None else text.encode("utf-8")
 
 

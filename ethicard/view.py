@@ -180,3 +180,49 @@ def build(report: Report) -> dict[str, Any]:
         "assessment": assessment(report),
         "status_labels": STATUS_LABELS,
     }
+
+
+def _waiver_view(waiver: object) -> dict[str, str]:
+    """A waiver as a label and its reason, whatever its model looks like (the card model may add
+    waivers; a summary shows each one the report carries)."""
+    data = waiver.model_dump(mode="json") if hasattr(waiver, "model_dump") else {"text": str(waiver)}
+    label = next((str(data[key]) for key in ("gap", "rule", "item", "id", "target") if data.get(key)), "waiver")
+    reason = next((str(data[key]) for key in ("reason", "justification", "text", "explanation") if data.get(key)), "")
+    return {"label": label, "reason": reason or NOT_STATED}
+
+
+def summary(report: Report) -> dict[str, Any]:
+    """What a one-page summary shows (for a paper's main text, a reviewer or a release page): what
+    the work is, completeness, the six gaps, the intrinsic limits, waivers and the contact."""
+    shown = build(report)
+    about = shown["about"]
+    facts = [("Kind", about["kind"]), ("Task", about.get("task")), ("Modality", about.get("modality"))]
+    facts += [("Release", about.get("release")), ("Licence", about.get("license"))]
+    if about.get("base_model"):
+        facts.append(("Base model", about["base_model"]))
+    gaps = shown["assessment"]["gaps"]
+    links = about.get("links") or {}
+    return {
+        "ethicard_version": shown["ethicard_version"],
+        "checklist": shown["checklist"],
+        "name": about["name"],
+        "version": about.get("version") or "",
+        "kind": about["kind"],
+        "facts": [{"label": label, "value": _stated(value)} for label, value in facts],
+        "score": shown["score"],
+        "counts": [entry for entry in shown["counts"] if entry["count"]],
+        "sections": [{"title": s["title"], "score": s["score"]} for s in shown["sections"]],
+        "gaps_found": shown["assessment"]["gaps_found"],
+        "gaps_total": len(gaps),
+        "gaps": [
+            {"id": gap["id"], "title": gap["title"], "found": gap["found"], "items": gap["items"]} for gap in gaps
+        ],
+        "other_findings": len(shown["assessment"]["other_findings"]),
+        "intrinsic_limits": [
+            {"title": limit["title"], "status": limit["status"], "status_label": limit["status_label"]}
+            for limit in shown["intrinsic_limits"]
+        ],
+        "waivers": [_waiver_view(waiver) for waiver in getattr(report, "waivers", None) or ()],
+        "contact": _stated(about.get("contact")),
+        "card_link": links.get("card", ""),
+    }

@@ -40,3 +40,9 @@ def shows(pdf_text: str, literal: str) -> bool:
     """Whether the PDF's text shows ``literal``, allowing for a word hyphenated at a line end."""
     unhyphenated = re.sub(r"(?<=[A-Za-z])-\n(?=[a-z])", "", pdf_text)
     return flat(literal) in flat(pdf_text) or flat(literal) in flat(unhyphenated)
+
+
+def fragment_packages(fragment: str) -> list[str]:
+    """The packages a LaTeX fragment says the document's preamble needs (its header comment)."""
+    header = fragment.split("\\begingroup")[0]
+    return re.findall(r"^%   (\\usepackage(?:\[[^\]]*\])?\{[^}]*\})$", header, re.M)

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(chromium texlive-latex-base texlive-latex-recommended texlive-latex-extra
+debs=(chromium texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-publishers
       texlive-fonts-recommended lmodern poppler-utils libimage-exiftool-perl zsh fish)
 missing=()
 for deb in "${debs[@]}"; do

@@ -11,11 +11,13 @@ import string
 from pathlib import Path
 
 import markdown
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from latex import compile_pdf, flat
 
 from ethicard.escape import md_block, md_inline, tex, tex_inline
+from ethicard.latexmd import tex_markdown
 
 SPECIALS = "\\{}$&#^_%~<>|\"`'[]*-,!?@=+/.:;()\t\n\r \u00a0\u2028"
 TRICKY = st.text(alphabet=st.sampled_from(list(SPECIALS) + list("abcXYZ019")), max_size=60)
@@ -181,3 +183,123 @@ def test_md_block_cannot_change_the_card_structure(text: str) -> None:
     assert "<!--" not in html
     assert not MARKER.search(escaped)
     assert "---" not in [line.strip() for line in escaped.splitlines()]
+
+
+# Markdown in LaTeX answers: the structure an answer may make, and nothing else.
+MD_FRAGMENTS = (
+    *FRAGMENTS,
+    "*",
+    "**",
+    "_",
+    "__",
+    "[x](https://example.org/a_b%20#c)",
+    "<https://example.org/~x>",
+    "](https://e.org)",
+    "  - ",
+    "    - ",
+    "      1. ",
+    ">> ",
+    "> - ",
+    "`code`",
+    "\\*",
+)
+MD_TEXT = st.one_of(ANY, st.lists(st.sampled_from(MD_FRAGMENTS), max_size=16).map("".join))
+MD_STRUCTURE = re.compile(
+    r"\\begin\{(?:itemize|enumerate|quote)\}|\\end\{(?:itemize|enumerate|quote)\}|\\item\b|"
+    r"\\(?:emph|textbf|texttt)\{|\\href\{(?:https?://|mailto:)(?:[A-Za-z0-9\-._~:/?@!'*+,;=]|\\[%#&])+\}\{"
+)
+MD_TOKENS = re.compile(f"{MD_STRUCTURE.pattern}|{TEX_TOKEN.pattern}|\\}}|%\n|.", re.S)
+MD_SAMPLES: list[str] = []
+
+
+def _check_markdown_tex(text: str, latex: str) -> None:
+    """Only list, quote, emphasis, code and link commands besides escaped text; braces balanced;
+    environments properly nested, no deeper than three; every source line short."""
+    environments: list[str] = []
+    for command in re.finditer(r"\\(begin|end)\{(\w+)\}", latex):
+        if command.group(1) == "begin":
+            environments.append(command.group(2))
+            assert len(environments) <= 3, latex
+        else:
+            assert environments and environments.pop() == command.group(2), latex
+    assert environments == [], latex
+    residue: list[str] = []
+    opened = 0
+    for token in MD_TOKENS.finditer(latex):
+        piece = token.group(0)
+        if MD_STRUCTURE.fullmatch(piece):
+            opened += piece.endswith("{")
+            residue.append("{}")  # a command's brace ends a ligature, as an empty group does
+        elif piece == "}":  # escaped text has no bare brace: this one closes a command of the list
+            assert opened > 0, latex
+            opened -= 1
+            residue.append("{}")
+        elif piece != "%\n":  # a source line ended without a space
+            residue.append(piece)
+    assert opened == 0, latex
+    _check_tex(text, "".join(residue))
+    assert max(map(len, latex.split("\n"))) < 3000
+
+
+@settings(max_examples=400, deadline=None, database=None)
+@given(MD_TEXT)
+@example("- a\n  - b\n    - c\n      - d\n        - e\n          - f")  # deeper than LaTeX allows
+@example("**a *b** c*")
+@example("*-*-")  # '-' and '-' on either side of a brace: no ligature
+def test_tex_markdown_makes_only_answer_structure_and_escaped_text(text: str) -> None:
+    latex = tex_markdown(text)
+    _check_markdown_tex(text, latex)
+    MD_SAMPLES.append(text)
+
+
+def test_tex_markdown_samples_compile_and_keep_the_words(tmp_path: Path) -> None:
+    texts = sorted(set(MD_SAMPLES), key=lambda t: (-len(t), t))[:60] or ["- a\n  - b"]
+    words = ["ZZWORDONE *ZZEM* **ZZSTRONG** `ZZCODE` [ZZLINK](https://example.org/a_b%20#c)\n\n- ZZITEM\n\n> ZZQUOTE"]
+    body = "".join(f"\\begin{{itemize}}\\item x\n{tex_markdown(t)}\n\\end{{itemize}}\n\n" for t in texts + words)
+    (tmp_path / "md.tex").write_text(
+        "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{lmodern}\n\\usepackage{hyperref}\n"
+        "\\begin{document}\n" + body + "\\end{document}\n",
+        encoding="utf-8",
+    )
+    shown = flat(compile_pdf(tmp_path, "md.tex"))
+    for word in ("ZZWORDONE", "ZZEM", "ZZSTRONG", "ZZCODE", "ZZLINK", "ZZITEM", "ZZQUOTE"):
+        assert word in shown
+    assert "*" not in shown.split("ZZWORDONE")[1].split("ZZQUOTE")[0]
+
+
+# Inputs on which Markdown parsers are known to be superlinear, or to recurse once per level.
+SLOW_FOR_PARSERS = {
+    "brackets": "[",
+    "backslashes": "\\",
+    "bracket words": "[x",
+    "emphasis": "*a",
+    "mixed emphasis": "*_",
+    "link starts": "](",
+    "unclosed links": "[a](",
+    "autolink starts": "<http://",
+    "backtick runs": "`a``",
+    "nested lists": "- ",
+    "quotes": ">",
+}
+
+
+def _seconds(text: str) -> float:
+    import time
+
+    best = float("inf")
+    for _ in range(2):  # the better of two runs: the machine may be busy
+        start = time.perf_counter()
+        tex_markdown(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize("name", list(SLOW_FOR_PARSERS))
+def test_tex_markdown_time_grows_linearly(name: str) -> None:
+    """Four times the input takes about four times as long (a quadratic path would take 16)."""
+    unit = SLOW_FOR_PARSERS[name]
+    repeats = 12_000 // len(unit)
+    while (small := _seconds(unit * repeats)) < 0.03 and repeats < 200_000:  # long enough to measure
+        repeats *= 2
+    ratio = _seconds(unit * repeats * 4) / small
+    assert ratio < 8, f"{name}: {ratio:.1f} times longer for 4 times the input"

@@ -35,10 +35,11 @@ LATEX_ATTACKS = (
     "Bonferroni & \\end{tabularx}",
     "\\\\[2pt] \\\\* after a line break",
 )
+# An answer is Markdown, which reads '\\' as an escaped backslash: one is printed, as in the HTML card.
+AS_MARKDOWN = {LATEX_ATTACKS[14]: LATEX_ATTACKS[14].replace("\\\\", "\\")}
 HOST = """\\documentclass[twocolumn]{article}
 \\usepackage[T1]{fontenc}
 \\usepackage{lmodern}
-\\usepackage{tabularx}
 \\usepackage{hyperref}
 \\begin{document}
 Text before the card.
@@ -56,8 +57,9 @@ def test_hostile_latex_compiles_standalone_and_prints_every_attack_as_text(ethic
     assert ethicard("render", HOSTILE / "latex.yaml", "-o", "card.tex", "--standalone").code == 0
     text = compile_pdf(tmp_path, "card.tex")
     for attack in LATEX_ATTACKS:
-        assert shows(text, attack), attack
-    assert _outputs(tmp_path) == {"card.tex", "card.pdf", "card.log", "card.aux"}  # no pwned, no pwned-open.tex
+        assert shows(text, AS_MARKDOWN.get(attack, attack)), attack
+    # no pwned, no pwned-open.tex (card.out is hyperref's)
+    assert _outputs(tmp_path) == {"card.tex", "card.pdf", "card.log", "card.aux", "card.out"}
     assert "Greek" in text and "[U+1F600]" in text and "[U+202E]" in text
 
 
@@ -68,7 +70,7 @@ def test_hostile_latex_fragment_inputs_into_a_two_column_hyperref_paper(ethicard
     assert shows(text, "Text before the card.")
     assert shows(text, "Text after the card.")  # the card swallowed nothing after it
     for attack in LATEX_ATTACKS:
-        assert shows(text, attack), attack
+        assert shows(text, AS_MARKDOWN.get(attack, attack)), attack
     assert _outputs(tmp_path) <= {"card.tex", "paper.tex", "paper.pdf", "paper.log", "paper.aux", "paper.out"}
 
 
