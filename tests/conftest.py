@@ -6,8 +6,10 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,3 +86,21 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
         assert actual == expected, f"output differs from {path}; if intended, run pytest --update-golden"
 
     return check
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Python Playwright (its own browser download is never used),
+    launched once per test module."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Python playwright is not installed; it is in the test extra: pip install '.[test]'")
+    chromium = require_tool("chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking"],
+        )
+        yield launched
+        launched.close()

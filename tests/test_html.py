@@ -13,7 +13,6 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -366,22 +365,6 @@ class Visit:
         self.requests: list[str] = []
         self.dialogs: list[str] = []
         self.errors: list[str] = []
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Python playwright is not installed; it is in the test extra: pip install '.[test]'")
-    chromium = require_tool("chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking"],
-        )
-        yield launched
-        launched.close()
 
 
 def visit(browser: Any, page_file: Path, screenshot: Path | None = None) -> tuple[Visit, Any]:
