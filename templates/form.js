@@ -701,6 +701,7 @@
     var card = { checklist: { id: checklist.id, version: checklist.version } };
     if (schema.properties.format) {
       var fmt = deref(schema.properties.format);
+      if (fmt.anyOf) fmt = fmt.anyOf.map(deref).filter(function (m) { return m.type !== 'null'; })[0] || {};
       var given = fmt.const !== undefined ? fmt.const : (fmt.enum ? Math.max.apply(null, fmt.enum) : fmt.default);
       if (given !== undefined && given !== null) card.format = given;
     }
