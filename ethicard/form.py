@@ -23,7 +23,7 @@ from typing import Any
 from . import __version__, resources, view
 from .assessment import Report
 from .models import STATUSES, Checklist
-from .schema import card_schema
+from .schema import NUMBER_TEXT_PATTERNS, card_schema
 from .view import STATUS_LABELS
 
 SCRIPT = "form.js"
@@ -87,6 +87,7 @@ def page_data(checklist: Checklist, report: Report | None = None, *, review: boo
         "statuses": list(STATUSES),
         "statusLabels": STATUS_LABELS,
         "labels": view.FIELD_LABELS,
+        "numberText": list(NUMBER_TEXT_PATTERNS),
         "schema": card_schema(checklist),
         "card": card,
         "assessment": view.assessment(report) if report is not None else None,

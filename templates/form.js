@@ -53,7 +53,8 @@
     return s || {};
   }
 
-  function isNumberText(s) { return s.type === 'string' && typeof s.pattern === 'string' && /\\d/.test(s.pattern) && !/https/.test(s.pattern); }
+  /* The schema lets a number be written as quoted text (as ethicard reads YAML): not a choice of its own. */
+  function isNumberText(s) { return s.type === 'string' && cfg.numberText.indexOf(s.pattern) >= 0; }
 
   /* One of: text, number, integer, textnum, enum, bool, list, choices, rows, object, map. */
   function shape(raw) {
@@ -64,7 +65,7 @@
       var numeric = members.some(function (m) { return m.type === 'number' || m.type === 'integer'; });
       var array = members.filter(function (m) { return m.type === 'array'; });
       if (array.length) members = array;
-      else if (numeric) members = members.filter(function (m) { return !isNumberText(m) || m.type !== 'string'; });
+      else if (numeric) members = members.filter(function (m) { return !isNumberText(m); });
       if (members.length === 1) { var one = shape(members[0]); one.description = out.description || one.description; return one; }
       var flat = [];
       members.forEach(function (m) { flat = flat.concat(m.anyOf ? m.anyOf.map(deref) : [m]); });

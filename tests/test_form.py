@@ -168,6 +168,48 @@ def test_structured_inputs_come_from_the_schema(ethicard: Any, tmp_path: Path) -
 # --- in the browser -------------------------------------------------------------------------
 
 
+VENUE = """extends: misyn
+id: venue_x
+version: 1.0.0
+sections:
+  - id: oversight
+    items:
+      - {id: code_release_date, question: When will the code be released?, guidance: Give a date.,
+         level: required, kinds: [model, method], source: derived}
+"""
+
+
+def test_a_lab_checklist_asks_its_own_questions_and_the_export_checks_against_it(
+    ethicard: Any, open_page: Any, tmp_path: Path
+) -> None:
+    (tmp_path / "venue.yaml").write_text(VENUE, encoding="utf-8")
+    opened = open_page(make_form(ethicard, tmp_path, "--checklist", "venue.yaml"))
+    page = opened.page
+    item = page.locator("#item-code_release_date")
+    assert item.locator("legend").first.inner_text() == "REQUIRED When will the code be released?"
+    page.get_by_label("Name (required)").fill("Lab model")
+    item.get_by_label(re.compile(r"^\W*Partial$")).check()
+    item.get_by_label("Answer (Markdown)").fill("With the camera-ready paper.")
+    # a link name YAML would misread, and a p-value bound where a number may stand
+    links = page.locator("fieldset.repeated", has=page.locator("legend", has_text="Links"))
+    links.get_by_role("button", name="Add link").click()
+    links.get_by_label("Name (required)").fill("no: #1")
+    links.get_by_label("Address (required)").fill("mailto:lab@example.org")
+    tests = page.locator("fieldset.repeated", has=page.locator("legend", has_text="Statistical tests"))
+    tests.get_by_role("button", name="Add entry").click()
+    tests.get_by_label("Claim (required)").fill("better than baseline")
+    tests.get_by_label("Test (required)").fill("Wilcoxon")
+    tests.get_by_label("p-value").fill("< 0.001")
+    exported = export(opened, tmp_path / "lab.yaml")
+    checked = ethicard("check", exported, "--checklist", "venue.yaml")
+    assert checked.code == 0, checked.err + checked.out
+    card, _ = load_card(str(exported), load_checklist(str(tmp_path / "venue.yaml")))
+    assert card.answer("code_release_date") is not None
+    assert card.about.links == {"no: #1": "mailto:lab@example.org"}
+    assert card.evaluation.statistical_tests[0].p_value == "< 0.001"
+    opened.assert_quiet()
+
+
 def test_fill_by_clicking_and_typing_then_check_accepts_the_export(
     ethicard: Any, open_page: Any, pages: dict[str, Path], tmp_path: Path
 ) -> None:

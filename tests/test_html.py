@@ -574,6 +574,8 @@ def test_hostile_card_renders_to_pdf(ethicard, tmp_path: Path) -> None:
     result = ethicard("render", HOSTILE, "-o", "hostile.pdf")
     assert result.code == 0, result.err
     assert (tmp_path / "hostile.pdf").read_bytes().startswith(b"%PDF-")
+    head = pdf_rows(require_tool("pdftotext"), tmp_path / "hostile.pdf")[0][0]
+    assert head.startswith('MISyn disclosure card: <script>window.__pwned=1;document.title="pwned"</script>'), head
 
 
 @pytest.mark.parametrize("how", ["variable", "path"])
