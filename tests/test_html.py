@@ -525,6 +525,27 @@ def test_example_card_renders_to_pdf(ethicard, tmp_path: Path) -> None:
     assert "the sampler has no option to turn the labels off." in flat
     assert "Intrinsic limits of synthetic images" in flat
     assert "Completeness, gaps and findings" in flat
+    assert ethicard("render", EXAMPLE, "-o", "card.html").code == 0
+    assert_pages_are_laid_out(pdf_rows(pdftotext, pdf), (tmp_path / "card.html").read_text(encoding="utf-8"))
+
+
+def assert_pages_are_laid_out(pages: list[list[str]], source: str) -> None:
+    """Every page has the running head and 'Page N of M'; no page ends with a heading (it stays
+    with what follows) or starts with a status badge alone."""
+    assert len(pages) > 5
+    headings = [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+        for text in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", source, flags=re.DOTALL)
+    ]
+    badge = re.compile(r"^(Acknowledged:)?\W*(Addressed|Partial|Not addressed|Not applicable|Unanswered)( \d+)?$")
+    for number, rows in enumerate(pages, 1):
+        assert rows[0] == "MISyn disclosure card: CXR-LDM 1.0.0 misyn 1.1.0", (number, rows[0])
+        assert rows[-1] == f"Page {number} of {len(pages)}", (number, rows[-1])
+        first, last = rows[1], rows[-2]
+        assert not badge.match(first), f"page {number} starts with a badge alone: {first}"
+        for heading in headings:
+            if len(last) >= 8 and heading.endswith(last):
+                pytest.fail(f"page {number} ends with the heading '{heading}', separated from what follows")
 
 
 def pdf_rows(pdftotext: str, pdf: Path) -> list[list[str]]:
@@ -542,31 +563,6 @@ def pdf_rows(pdftotext: str, pdf: Path) -> list[list[str]]:
             rows.setdefault(baseline, []).append((float(word.get("xMin", 0)), word.text or ""))
         pages.append([" ".join(text for _, text in sorted(words)) for _, words in sorted(rows.items())])
     return pages
-
-
-def test_pdf_pages_have_a_running_head_and_numbers_and_keep_headings_with_what_follows(
-    ethicard, tmp_path: Path
-) -> None:
-    require_tool("chromium")
-    pdftotext = require_tool("pdftotext")
-    assert ethicard("render", EXAMPLE, "-o", "card.pdf").code == 0
-    assert ethicard("render", EXAMPLE, "-o", "card.html").code == 0
-    pages = pdf_rows(pdftotext, tmp_path / "card.pdf")
-    assert len(pages) > 5
-    source = (tmp_path / "card.html").read_text(encoding="utf-8")
-    headings = [
-        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
-        for text in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", source, flags=re.DOTALL)
-    ]
-    badge = re.compile(r"^(Acknowledged:)?\W*(Addressed|Partial|Not addressed|Not applicable|Unanswered)( \d+)?$")
-    for number, rows in enumerate(pages, 1):
-        assert rows[0] == "MISyn disclosure card: CXR-LDM 1.0.0 misyn 1.1.0", (number, rows[0])
-        assert rows[-1] == f"Page {number} of {len(pages)}", (number, rows[-1])
-        first, last = rows[1], rows[-2]
-        assert not badge.match(first), f"page {number} starts with a badge alone: {first}"
-        for heading in headings:
-            if len(last) >= 8 and heading.endswith(last):
-                pytest.fail(f"page {number} ends with the heading '{heading}', separated from what follows")
 
 
 def test_hostile_card_renders_to_pdf(ethicard, tmp_path: Path) -> None:
