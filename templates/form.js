@@ -366,7 +366,10 @@
       else if (ch === '\\') out += '\\\\';
       else if (ch === '\n') out += '\\n';
       else if (ch === '\t') out += '\\t';
-      else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || c === 0xfeff ||
+      else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && text.charCodeAt(i + 1) >= 0xdc00 && text.charCodeAt(i + 1) <= 0xdfff) {
+        out += text.slice(i, i + 2);  /* a character beyond U+FFFF, as is */
+        i += 1;
+      } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || c === 0xfeff ||
         (c >= 0xd800 && c <= 0xdfff) || c === 0xfffe || c === 0xffff) {
         out += '\\u' + ('000' + c.toString(16)).slice(-4);
       } else out += ch;
@@ -415,8 +418,18 @@
 
   function YamlError(message, line) { this.message = 'line ' + (line + 1) + ': ' + message; }
 
+  /* The characters ethicard's loader refuses before parsing: it reads some as hidden line breaks. */
+  var REFUSED = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]|[\ud800-\udfff]/u;
+
   function parseYaml(text) {
-    var lines = text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n').split('\n');
+    text = text.replace(/^\ufeff/, '');
+    var refused = REFUSED.exec(text);
+    if (refused) {
+      var code = refused[0].codePointAt(0).toString(16).toUpperCase();
+      throw new YamlError('the character U+' + ('000' + code).slice(-4) + ' is refused (ethicard check refuses it too); write it as an escape in double quotes',
+        text.slice(0, refused.index).split('\n').length - 1);
+    }
+    var lines = text.replace(/\r\n?/g, '\n').split('\n');
     var pos = 0;
     function indentOf(line) { return line.length - line.replace(/^ +/, '').length; }
     function blank(line) { var t = line.trim(); return t === '' || t.charAt(0) === '#' || t === '---'; }
@@ -450,6 +463,12 @@
       });
       return out;
     }
+    function oddBackslashes(text) { var m = /\\+$/.exec(text); return m !== null && m[0].length % 2 === 1; }
+    /* Trailing blanks of a line inside quotes are dropped, except one escaped by a backslash. */
+    function rtrim(text) {
+      var trimmed = text.replace(/[ \t]+$/, '');
+      return trimmed.length < text.length && oddBackslashes(trimmed) ? trimmed + text.charAt(trimmed.length) : trimmed;
+    }
     function quoted(rest, start) {
       var q = rest.charAt(0);
       var body = rest.slice(1);
@@ -470,18 +489,23 @@
           if (after !== '') throw new YamlError('unexpected text after a quoted value', line);
           break;
         }
-        parts.push(parts.length ? body.trim() : body.replace(/[ \t]+$/, ''));
+        parts.push(rtrim(parts.length ? body.replace(/^[ \t]+/, '') : body));
         line += 1;
         if (line >= lines.length) throw new YamlError('a quoted text is not closed', start);
         body = lines[line];
       }
       pos = line + 1;
-      var joined = parts.reduce(function (acc, part, n) {
-        if (n === 0) return part;
-        if (q === '"' && /\\$/.test(acc) && !/\\\\$/.test(acc)) return acc.slice(0, -1) + part;
-        if (part === '') return acc + '\n';
-        return acc + (/\n$/.test(acc) ? '' : ' ') + part;
-      }, '');
+      /* Folding: one line break is a space, each empty line a line break; in double quotes a
+         backslash at the end of a line joins the lines with nothing between them. */
+      var joined = parts[0];
+      var empties = 0;
+      for (var n = 1; n < parts.length; n += 1) {
+        var part = parts[n];
+        if (part === '' && n < parts.length - 1) { empties += 1; continue; }
+        if (q === '"' && !empties && oddBackslashes(joined)) joined = joined.slice(0, -1) + part;
+        else joined += (empties ? new Array(empties + 1).join('\n') : ' ') + part;
+        empties = 0;
+      }
       return q === '"' ? unescapeDouble(joined, start) : joined.replace(/''/g, "'");
     }
     function blockScalar(header, parent) {
@@ -1019,6 +1043,8 @@
     update();
   }
 
+  /* The page's YAML writer and reader, for tests and for anyone checking them from the console. */
+  window.ethicardYaml = Object.freeze({ write: toYaml, read: parseYaml });
   if (cfg.review) buildReview(); else buildForm();
   document.documentElement.setAttribute('data-ready', 'true');
 }());

@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 import yaml
 from conftest import DATA, EXAMPLE, ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from playwright.sync_api import expect
 
 from ethicard.validate import load_card, load_checklist
@@ -358,3 +360,39 @@ def test_pages_fit_the_screen_and_are_photographed(
         if request.config.getoption("--update-golden"):
             opened.page.screenshot(path=str(SHOTS / shot))
         opened.assert_quiet()
+
+
+# --- the page's YAML writer and reader, against PyYAML and ethicard's own loader ----------------
+
+texts = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=60)
+TOKENS = ["\U00010000", "😀", "- ", ": ", " #", "#", "'", '"', "\\", "\n", "\t", "\x85", "\u2028", "\u2029", "\ufeff"]
+TOKENS += ["\x00", "no", "1.10", "~", "|", ">"]
+tricky_texts = st.lists(st.one_of(st.sampled_from(TOKENS), texts), max_size=8).map("".join)
+
+
+@settings(max_examples=1, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batch=st.lists(tricky_texts, min_size=120, max_size=120))
+def test_yaml_written_by_the_page_reads_back_exactly(open_page: Any, pages: dict[str, Path], batch: list[str]) -> None:
+    """120 hostile texts per run: what the page writes, PyYAML and ethicard's loader read back exactly;
+    what PyYAML writes (narrow lines, so quoted texts fold), the page's reader reads back exactly."""
+    from ethicard.errors import EthicardError
+    from ethicard.loader import parse
+
+    opened = open_page(pages["blank"])
+    written = opened.page.evaluate("texts => texts.map(t => window.ethicardYaml.write({answer: t, list: [t]}))", batch)
+    pyyaml = [yaml.safe_dump({"answer": text}, allow_unicode=True, width=20) for text in batch]
+    read = opened.page.evaluate(
+        "docs => docs.map(d => { try { return window.ethicardYaml.read(d).answer; } catch (e) { return null; } })",
+        pyyaml,
+    )
+    for text, out, back, dumped in zip(batch, written, read, pyyaml, strict=True):
+        expected = {"answer": text, "list": [text]} if text else {"list": [""]}  # an empty answer is left out
+        assert yaml.safe_load(out) == expected, out
+        assert parse(out).data == expected, out
+        try:
+            parse(dumped)
+        except EthicardError:  # PyYAML wrote a character raw that ethicard refuses: the page refuses it too
+            assert back is None, dumped
+        else:
+            assert back == text, dumped
+    opened.assert_quiet()
