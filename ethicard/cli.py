@@ -81,6 +81,13 @@ def _parser() -> argparse.ArgumentParser:
     badge.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     badge.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
 
+    form = commands.add_parser("form", help="write the questionnaire as an offline HTML page to fill in or review")
+    form.add_argument("file", metavar="CARD", nargs="?", help="a card to prefill the page with (or to review)")
+    form.add_argument("-o", "--output", help="HTML file to write (default: stdout)")
+    form.add_argument("--review", action="store_true", help="a read-only page for reviewers: needs a CARD")
+    form.add_argument("--checklist", help="checklist file or bundled id (default: the card's, else misyn)")
+    form.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
+
     crosswalk = commands.add_parser("crosswalk", help="which items of another reporting scheme a card covers")
     crosswalk.add_argument("file", metavar="FILE")
     crosswalk.add_argument("--to", required=True, choices=CROSSWALK_SCHEMES, help="the other scheme")
@@ -336,6 +343,26 @@ def _badge(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _form(args: argparse.Namespace) -> int:
+    from .files import refuse_same_file
+    from .form import form_page
+    from .validate import load_checklist
+
+    if args.review and not args.file:
+        raise UsageError("--review shows a card: name the CARD file")
+    if args.output == "-":
+        args.output = None
+    if args.output and args.file:
+        refuse_same_file(args.output, args.file)
+    if args.file:
+        report = _report(args.file, args.checklist, args.max_bytes)
+        page = form_page(report.checklist, report, review=args.review)
+    else:
+        page = form_page(load_checklist(args.checklist or "misyn"))
+    _emit(args.output, page)
+    return EXIT_OK
+
+
 def _crosswalk(args: argparse.Namespace) -> int:
     import json
 
@@ -498,6 +525,7 @@ _COMMANDS = {
     "stamp": _stamp,
     "inspect": _inspect,
     "completion": _completion,
+    "form": _form,
 }
 
 

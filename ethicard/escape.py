@@ -298,6 +298,14 @@ def html_linkify(text: object) -> Markup:
     return Markup("").join(parts)
 
 
+def css_string(text: object) -> Markup:
+    """Card text as a quoted CSS string (the PDF's running head is CSS ``content``): every
+    character but ASCII letters and digits as a six-digit escape, so nothing in it can end the
+    string, the rule or the ``<style>`` element, and HTML escaping has nothing left to change."""
+    body = "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):06x}" for c in str(text))
+    return Markup(f'"{body}"')
+
+
 # --- LaTeX ---------------------------------------------------------------------------------
 # Every character of card text becomes text: the ten specials and the characters T1 or babel may
 # read as something else are written as commands, ligatures that would change what is printed

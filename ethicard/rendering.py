@@ -73,6 +73,8 @@ HTML_FILTERS: dict[str, Callable[[Any], str]] = {
     "md": escape.html_markdown,
     "linkify": escape.html_linkify,
     "link": escape.html_link,
+    "css_string": escape.css_string,
+    "label": view.label,
 }
 
 TEX_FILTERS: dict[str, Callable[[Any], str]] = {

@@ -23,6 +23,7 @@ from .models import Checklist, card_model
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _FLOAT_TEXT = r"^\s*[-+]?(\d[\d_]*(\.[\d_]*)?|\.\d[\d_]*)([eE][-+]?\d+)?\s*$"
 _INT_TEXT = r"^\s*[-+]?\d[\d_]*\s*$"
+NUMBER_TEXT_PATTERNS = (_FLOAT_TEXT, _INT_TEXT)  # a number written as text: the form reads these as numbers
 _URL = r'^(https?://[^\s<>"]+|mailto:[^\s<>"]+)$'  # models._URL, in ECMA-262 regex syntax
 _CHECKLIST_TEXT = r"^[a-z][a-z0-9_]*@\d+\.\d+\.\d+$"
 _URL_CHECK = get_args(models.Url)[1].func

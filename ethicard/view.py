@@ -24,6 +24,43 @@ STATUS_LABELS = {
     UNANSWERED: "Unanswered",
 }
 NOT_STATED = "not stated"
+# How a card's keys read to a person; a key not listed reads as itself with '_' as spaces.
+FIELD_LABELS = {
+    "about": "About",
+    "n_medical": "Medical images (n)",
+    "n_synthetic": "Synthetic images (n)",
+    "p_value": "p-value",
+    "url": "URL",
+    "license": "Licence",
+    "test_set_medical": "Test set holds only medical images",
+    "feature_extractor": "Feature extractor",
+    "fraction_flagged": "Fraction flagged",
+    "epsilon": "Privacy budget (epsilon)",
+    "base_model": "Base model",
+    "intended_uses": "Intended uses",
+    "out_of_scope_uses": "Out-of-scope uses",
+    "training_data": "Training data",
+    "distribution_metrics": "Distribution metrics",
+    "paired_metrics": "Paired metrics",
+    "reader_studies": "Reader studies",
+    "downstream": "Downstream evaluation",
+    "memorisation": "Memorisation checks",
+    "subgroups": "Subgroup results",
+    "statistical_tests": "Statistical tests",
+    "prospective_studies": "Prospective studies",
+    "synthetic_images": "Synthetic images",
+}
+
+
+def label(key: str) -> str:
+    """A card key as a person reads it: 'n_medical' -> 'Medical images (n)', 'data_range' -> 'Data range'."""
+    found = FIELD_LABELS.get(key)
+    if found is not None:
+        return found
+    words = key.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
 PHASE_NAMES = {
     1: "algorithm metrics (model space)",
     2: "downstream-task utility on medical images",

@@ -237,8 +237,9 @@ def _imported(tmp_path: Path, *args: str) -> list[str]:
         (("check", str(DATA / "minimal.yaml")), ["pydantic", "yaml"]),
         (("render", str(DATA / "minimal.yaml"), "-o", "card.md"), ["jinja2", "pydantic", "yaml"]),
         (("render", str(DATA / "minimal.yaml"), "-o", "card.html"), ["jinja2", "markdown", "pydantic", "yaml"]),
+        (("form", str(DATA / "minimal.yaml"), "-o", "form.html"), ["jinja2", "pydantic", "yaml"]),
     ],
-    ids=["help", "version", "check-help", "check", "render-md", "render-html"],
+    ids=["help", "version", "check-help", "check", "render-md", "render-html", "form"],
 )
 def test_each_command_imports_only_what_it_needs(tmp_path: Path, args: tuple[str, ...], allowed: list[str]) -> None:
     assert _imported(tmp_path, *args) == allowed
