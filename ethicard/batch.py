@@ -56,6 +56,7 @@ class Options:
     format: str = "text"
     strict: bool = False
     min_score: float | None = None
+    waivers: bool = True  # False (--no-waivers): waived findings fail --strict too
     catch_internal: bool = True  # an internal error becomes the card's problem (False: it propagates)
 
 
@@ -101,7 +102,7 @@ def check_card(path: str, checklist: Checklist | None, max_bytes: int, options: 
     try:
         card, used = load_card(path, checklist, max_bytes=max_bytes)
         report = assess(card, used)
-        gate: dict[str, Any] = {"strict": options.strict, "min_score": options.min_score}
+        gate: dict[str, Any] = {"strict": options.strict, "min_score": options.min_score, "waivers": options.waivers}
         counts = report.counts()
         return CardResult(
             file=path,

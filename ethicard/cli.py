@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     check.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
     check.add_argument("--strict", action="store_true", help="fail (exit 1) when a card shows a gap or a finding")
+    check.add_argument("--no-waivers", action="store_true", help="with --strict: waived findings fail too (for venues)")
     check.add_argument("--min-score", type=_percent, metavar="N", help="fail (exit 1) when completeness is below N%%")
 
     render = commands.add_parser("render", help="render a card as a disclosure card document")
@@ -114,7 +115,9 @@ def _check(args: argparse.Namespace) -> int:
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (one per core) or more")
     files = find_cards(args.files)
-    options = Options(args.format, args.strict, args.min_score, catch_internal=not _debug(args))
+    options = Options(
+        args.format, args.strict, args.min_score, waivers=not args.no_waivers, catch_internal=not _debug(args)
+    )
     results = check_cards(
         files,
         checklist_name=args.checklist,

@@ -23,6 +23,7 @@ from .validate import validate_model
 SCHEMES: tuple[str, ...] = ("claim2024", "mi-claim-gen", "neurips", "hf-modelcard")
 COVERING = ("addressed", "partial")
 COVERED, PARTLY, REMAINING = "covered", "partly covered", "remaining"
+_ALTERNATIVES = (("about.training_data", "data_sources"),)  # format-1 field, its format-2 successor
 STATES = (COVERED, PARTLY, REMAINING)
 
 
@@ -110,7 +111,11 @@ def crosswalk(report: Report, scheme: str) -> Table:
     for ident, label, fields in listed:
         items = tuple((item, status) for item, status, applies in mapped.get(ident, []) if applies)
         field_states = tuple((name, given(field_value(report.card, name))) for name in fields)
-        sources = [status in COVERING for _, status in items] + [is_given for _, is_given in field_states]
+        states = dict(field_states)
+        for one, other in _ALTERNATIVES:  # the same fact in card format 1 and format 2: one given is enough
+            if one in states and other in states:
+                states[one] = states.pop(other) or states[one]
+        sources = [status in COVERING for _, status in items] + list(states.values())
         note = ""
         if not sources:
             asked_elsewhere = bool(mapped.get(ident))

@@ -81,6 +81,7 @@ class Document:
     ) -> None:
         self.file = file
         self.data = data
+        self.text = text  # the source text, kept to locate words inside values (advisory notes)
         self._values = values
         self._keys = keys
         self._text = text
@@ -217,7 +218,7 @@ def parse(text: str, file: str = "<string>") -> Document:
         raise EthicardError(builder.problems)
     if not builder.documents:  # e.g. only a '...' document end marker
         raise EthicardError([Problem(file, 1, 1, (), "the file is empty", "run 'ethicard init' for a skeleton")])
-    return Document(file, builder.root, builder.values, builder.keys)
+    return Document(file, builder.root, builder.values, builder.keys, text=text)
 
 
 def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "card") -> Document:
