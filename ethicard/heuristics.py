@@ -121,6 +121,19 @@ def _occurrence(text: str, words: str, start: int) -> int:
     return sum(1 for _ in re.finditer(pattern, text[:start], re.IGNORECASE))
 
 
+_PASSAGE = 5  # words in a row that two answers share before one is read as copying the other
+
+
+def shares_passage(text: str, other: str, words: int = _PASSAGE) -> bool:
+    """Whether ``text`` contains a run of ``words`` words that also occurs in ``other`` (any case):
+    an intrinsic limit that copies a clause of the design limitations ("future work will use
+    diffusion models").  Linear: the word runs of ``other`` go into a set once."""
+    mine = [t for t, _, _ in _tokens(text) if t not in _CLAUSE_END]
+    theirs = [t for t, _, _ in _tokens(other) if t not in _CLAUSE_END]
+    runs = {tuple(theirs[i : i + words]) for i in range(len(theirs) - words + 1)}
+    return any(tuple(mine[i : i + words]) in runs for i in range(len(mine) - words + 1))
+
+
 def _phrases(*texts: str) -> Phrases:
     return Phrases(tuple(tuple(text.split()) for text in texts))
 
@@ -214,7 +227,7 @@ def advise(card: CardBase) -> list[Advice]:
                 )
             )
         design = by_item.get("design_limitations", ("", ""))[1]
-        if text and design and repeats(text, design):
+        if text and design and (repeats(text, design) or shares_passage(text, design)):
             notes.append(
                 Advice(
                     "intrinsic_limit_repeats_design_limitations",
