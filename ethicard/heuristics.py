@@ -16,6 +16,7 @@ what is claimed ("no significant difference" is still a claim of statistical sig
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -60,11 +61,26 @@ class Phrases:
 
     words: tuple[tuple[str, ...], ...]
 
-    def table(self) -> dict[str, list[tuple[str, ...]]]:
+    @functools.cached_property
+    def exact(self) -> dict[str, list[tuple[str, ...]]]:
+        """Phrases by their first word, for phrases whose first word is a whole word."""
         starts: dict[str, list[tuple[str, ...]]] = {}
         for phrase in self.words:
-            starts.setdefault(phrase[0].rstrip("*"), []).append(phrase)
+            if not phrase[0].endswith("*"):
+                starts.setdefault(phrase[0], []).append(phrase)
         return starts
+
+    @functools.cached_property
+    def prefixed(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(prefix, phrase) for phrases whose first word is a prefix (``anonymi*``)."""
+        return tuple((phrase[0][:-1], phrase) for phrase in self.words if phrase[0].endswith("*"))
+
+    def starting(self, token: str) -> list[tuple[str, ...]]:
+        """The phrases ``token`` may start: a constant number of look-ups per token."""
+        found = self.exact.get(token, [])
+        if self.prefixed:
+            found = found + [phrase for prefix, phrase in self.prefixed if token.startswith(prefix)]
+        return found
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
@@ -73,14 +89,6 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
 
 def _same(token: str, word: str) -> bool:
     return token.startswith(word[:-1]) if word.endswith("*") else token == word
-
-
-def _starts(table: dict[str, list[tuple[str, ...]]], token: str) -> list[tuple[str, ...]]:
-    """The phrases whose first word ``token`` may be: exact entries, and prefixes of 3 to 12 letters."""
-    found = list(table.get(token, []))
-    for size in range(3, min(len(token), 12) + 1):
-        found += [phrase for phrase in table.get(token[:size], []) if phrase[0].endswith("*")]
-    return found
 
 
 def _negated(tokens: list[tuple[str, int, int]], at: int) -> bool:
@@ -100,9 +108,8 @@ def find(
     and ones right after a word in ``unless_after`` ("clinical significance"); and which
     occurrence of those words it is, so that it can be located."""
     tokens = _tokens(text)
-    table = phrases.table()
     for i, (token, start, _) in enumerate(tokens):
-        for phrase in _starts(table, token):
+        for phrase in phrases.starting(token):
             end = i + len(phrase)
             if end > len(tokens) or not all(_same(tokens[i + k][0], w) for k, w in enumerate(phrase)):
                 continue

@@ -25,12 +25,11 @@ def gate(report: Report, *, strict: bool = False, min_score: float | None = None
         if shown:
             failures.append(f"{shown} of the {len(GAP_KINDS)} gaps shown")
         other = [finding for finding in report.findings if not finding.gap]
-        open_ = sum(1 for finding in other if not (waivers and finding.waiver))
+        waived = sum(1 for finding in other if finding.waiver)
+        open_ = len(other) - waived if waivers else len(other)
         if open_:
-            failures.append(f"{open_} other finding{'s' if open_ != 1 else ''}")
-        waived = len(other) - open_
-        if waived and not waivers:
-            failures[-1] += f" ({waived} waived; waivers are refused)"
+            refused = f" ({waived} waived; waivers are refused)" if waived and not waivers else ""
+            failures.append(f"{open_} other finding{'s' if open_ != 1 else ''}{refused}")
     return failures
 
 
