@@ -19,7 +19,7 @@ def test_document_shape_and_versions(ethicard) -> None:
     assert document["ethicard_version"] == package.__version__
     assert document["checklist"] == {"id": "misyn", "version": load_checklist("misyn").version}
     assessment = document["assessment"]
-    assert list(assessment) == ["score", "counts", "sections", "gaps", "findings"]
+    assert list(assessment) == ["score", "counts", "sections", "gaps", "findings", "advice", "waivers"]
     assert [gap["id"] for gap in assessment["gaps"]] == [
         "labelling",
         "refusal",
