@@ -6,8 +6,10 @@ a card can never disagree about what is answered.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from . import heuristics, locations
+from .heuristics import Advice
 from .models import Answer, CardBase, Checklist, Item, Section
 from .rules import UNANSWERED as UNANSWERED
 from .rules import Finding, evaluate
@@ -23,6 +25,12 @@ class ItemResult:
     item: Item
     answer: Answer | None
     applies: bool  # the item asks about this card's kind
+    partial_says_missing: bool = False  # format 2: a partial answer must say what is missing
+
+    @property
+    def path(self) -> str:
+        """The dotted card path of this item's answer."""
+        return f"answers.{self.section.id}.{self.item.id}"
 
     @property
     def status(self) -> str:
@@ -56,6 +64,8 @@ class ItemResult:
             notes.append("marked addressed without evidence")
         if self.status in ("addressed", "partial") and not self.answer.answer.strip():
             notes.append(f"marked {self.status} with no answer text")
+        if self.partial_says_missing and self.status == "partial" and not self.answer.missing.strip():
+            notes.append("marked partial without saying what is missing (missing:)")
         return tuple(notes)
 
     @property
@@ -129,6 +139,7 @@ class Reason:
     text: str
     items: tuple[str, ...] = ()
     finding: Finding | None = None
+    path: str = ""  # the dotted card path the reason concerns
 
 
 @dataclass(frozen=True)
@@ -174,6 +185,21 @@ class Report:
     sections: tuple[SectionResult, ...]
     findings: tuple[Finding, ...] = ()  # the checklist's rules that the card does not meet
     gaps: tuple[Gap, ...] = ()  # the six gap kinds, each with its reasons (see _gaps)
+    advice: tuple[Advice, ...] = ()  # advisory notes from text heuristics and text-based rules
+
+    def locate(self, path: str, words: str = "", occurrence: int = 0) -> locations.Location:
+        """Where a dotted card path (and words inside its text) stands in the card's file."""
+        return locations.locate(getattr(self.card, "_source", None), path, words, occurrence)
+
+    def waiver(self, rule: str) -> str:
+        """The reason of the card's waiver for a rule or note id ("" when none)."""
+        return next((w.reason.strip() for w in self.card.waivers if w.rule == rule), "")
+
+    @property
+    def unused_waivers(self) -> tuple[str, ...]:
+        """Waivers that answer nothing this card shows (the rule is met, or it names a gap)."""
+        used = {f.rule for f in self.findings if f.waiver} | {a.id for a in self.advice if a.waiver}
+        return tuple(w.rule for w in self.card.waivers if w.rule not in used)
 
     @property
     def items(self) -> tuple[ItemResult, ...]:
@@ -212,10 +238,10 @@ def _gaps(items: tuple[ItemResult, ...], findings: tuple[Finding, ...]) -> tuple
             continue
         for kind in result.item.gaps:
             if (kind, result.item.id) not in spoken:
-                entries[kind].append(Reason(reason, (result.item.id,)))
+                entries[kind].append(Reason(reason, (result.item.id,), path=result.path))
     for finding in findings:
         if finding.gap:
-            entries[finding.gap].append(Reason(finding.text, finding.items, finding))
+            entries[finding.gap].append(Reason(finding.text, finding.items, finding, finding.path))
     return tuple(Gap(kind, tuple(entries[kind])) for kind in GAP_KINDS)
 
 
@@ -227,16 +253,34 @@ def _score(results: tuple[ItemResult, ...]) -> float:
 
 
 def assess(card: CardBase, checklist: Checklist) -> Report:
-    """Compute the report for a validated card."""
-    kind = card.about.kind
+    """Compute the report for a validated card.
+
+    Findings that rest on text (rules testing words) become advisory notes, beside the text
+    heuristics; waivers answer findings outside the six gaps and notes, never a gap.
+    """
+    kind, format_2 = card.about.kind, card.format_version >= 2
     sections = tuple(
         SectionResult(
             section,
-            tuple(ItemResult(section, item, card.answer(item.id), kind in item.kinds) for item in section.items),
+            tuple(
+                ItemResult(section, item, card.answer(item.id), kind in item.kinds, format_2) for item in section.items
+            ),
         )
         for section in checklist.sections
     )
-    statuses = {result.item.id: result.status for section in sections for result in section.items}
-    findings = evaluate(checklist.rules, card, statuses)
     items = tuple(result for section in sections for result in section.items)
-    return Report(card, checklist, sections, findings, _gaps(items, findings))
+    statuses = {result.item.id: result.status for result in items}
+    paths = {result.item.id: result.path for result in items}
+    waivers = {w.rule: w.reason.strip() for w in reversed(card.waivers)}
+    findings, advice = [], []
+    for finding in evaluate(checklist.rules, card, statuses):
+        path = finding.path or next((paths[i] for i in finding.items if i in paths), "")
+        if finding.advisory:
+            words = finding.details[0].partition(" says '")[2].rstrip("'") if finding.details else ""
+            advice.append(Advice(finding.rule, finding.text, path, words, waiver=waivers.get(finding.rule, "")))
+        else:
+            waiver = "" if finding.gap else waivers.get(finding.rule, "")
+            findings.append(replace(finding, path=path, waiver=waiver))
+    advice += [replace(note, waiver=waivers.get(note.id, "")) for note in heuristics.advise(card)]
+    found = tuple(findings)
+    return Report(card, checklist, sections, found, _gaps(items, found), tuple(advice))

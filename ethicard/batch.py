@@ -20,7 +20,7 @@ from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EthicardError, Problem, UsageError
 
 if TYPE_CHECKING:
-    from .locations import Located
+    from .annotations import Located
     from .models import Checklist
 
 CARD_SUFFIXES = (".yaml", ".yml")
@@ -58,6 +58,7 @@ class Options:
     format: str = "text"
     strict: bool = False
     min_score: float | None = None
+    waivers: bool = True  # False (--no-waivers): waived findings fail --strict too
     catch_internal: bool = True  # an internal error becomes the card's problem (False: it propagates)
     located: bool = False  # locate gaps, findings and notes in the card (reporters.LOCATED)
 
@@ -95,8 +96,8 @@ def find_cards(paths: Sequence[str]) -> list[str]:
 def check_card(path: str, checklist: Checklist | None, max_bytes: int, options: Options = Options()) -> CardResult:
     """Read, validate and assess one card; its problems, even an internal error, become the record."""
     from . import loader, summary
+    from .annotations import located
     from .assessment import assess
-    from .locations import located
     from .validate import validate_card
 
     if os.path.isdir(path):  # a folder named on the command line, with no card in it
@@ -106,7 +107,7 @@ def check_card(path: str, checklist: Checklist | None, max_bytes: int, options: 
         document = loader.load(path, max_bytes=max_bytes)
         card, used = validate_card(document, checklist)
         report = assess(card, used)
-        gate: dict[str, Any] = {"strict": options.strict, "min_score": options.min_score}
+        gate: dict[str, Any] = {"strict": options.strict, "min_score": options.min_score, "waivers": options.waivers}
         counts = report.counts()
         return CardResult(
             file=path,

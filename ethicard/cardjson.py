@@ -49,6 +49,8 @@ def document(report: Report) -> dict[str, Any]:
             ],
             "gaps": shown["assessment"]["gaps"],
             "findings": shown["assessment"]["findings"],
+            "advice": shown["assessment"]["advice"],
+            "waivers": shown["assessment"]["waivers"],
         },
     }
 

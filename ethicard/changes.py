@@ -30,6 +30,7 @@ ChangeKind = Literal[
     "gaps changed",
     "crosswalk changed",
     "topic changed",
+    "audience changed",
     "rule added",
     "rule removed",
     "rule changed",
@@ -44,6 +45,7 @@ ITEM_FIELDS: dict[str, tuple[str, ...]] = {
     "gaps changed": ("gaps",),
     "crosswalk changed": ("crosswalk",),
     "topic changed": ("topic",),
+    "audience changed": ("audience",),
 }
 _MOVES = ("renamed", "split", "merged")
 _RULE_CHANGES = ("rule added", "rule removed", "rule changed")

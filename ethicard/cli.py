@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     check.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
     check.add_argument("--strict", action="store_true", help="fail (exit 1) when a card shows a gap or a finding")
+    check.add_argument("--no-waivers", action="store_true", help="with --strict: waived findings fail too (for venues)")
     check.add_argument("--min-score", type=_percent, metavar="N", help="fail (exit 1) when completeness is below N%%")
     check.add_argument("--images", metavar="DIR", help="compare the card's labelling claims with the marks in DIR")
 
@@ -201,7 +202,14 @@ def _check(args: argparse.Namespace) -> int:
     gated = args.strict or args.min_score is not None
     step = StepSummary.from_environment(files, gated=gated)
     located = args.format in LOCATED
-    options = Options(args.format, args.strict, args.min_score, catch_internal=not _debug(args), located=located)
+    options = Options(
+        args.format,
+        args.strict,
+        args.min_score,
+        waivers=not args.no_waivers,
+        catch_internal=not _debug(args),
+        located=located,
+    )
     results = check_cards(
         files,
         checklist_name=args.checklist,

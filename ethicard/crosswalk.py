@@ -25,6 +25,7 @@ SCHEMES: tuple[str, ...] = ("claim2024", "mi-claim-gen", "neurips", "hf-modelcar
 # addressed (and every named field given); a partial answer makes the item partly covered at most.
 _COVERAGE = {"addressed": 1.0, "partial": 0.5}
 COVERED, PARTLY, REMAINING = "covered", "partly covered", "remaining"
+_ALTERNATIVES = (("about.training_data", "data_sources"),)  # format-1 field, its format-2 successor
 STATES = (COVERED, PARTLY, REMAINING)
 
 
@@ -112,8 +113,12 @@ def crosswalk(report: Report, scheme: str) -> Table:
     for ident, label, fields in listed:
         items = tuple((item, status) for item, status, applies in mapped.get(ident, []) if applies)
         field_states = tuple((name, given(field_value(report.card, name))) for name in fields)
+        states = dict(field_states)
+        for one, other in _ALTERNATIVES:  # the same fact in card format 1 and format 2: one given is enough
+            if one in states and other in states:
+                states[one] = states.pop(other) or states[one]
         sources = [_COVERAGE.get(status, 0.0) for _, status in items]
-        sources += [1.0 if is_given else 0.0 for _, is_given in field_states]
+        sources += [1.0 if is_given else 0.0 for is_given in states.values()]
         note = ""
         if not sources:
             asked_elsewhere = bool(mapped.get(ident))

@@ -92,6 +92,7 @@ class Document:
     ) -> None:
         self.file = file
         self.data = data
+        self.text = text  # the source text, kept to locate words inside values (advisory notes)
         self._values = values
         self._keys = keys
         self._text = text
@@ -220,7 +221,7 @@ def parse(text: str, file: str = "<string>") -> Document:
         raise EthicardError(builder.problems)
     if not builder.documents:  # e.g. only a '...' document end marker
         raise EthicardError([Problem(file, 1, 1, (), "the file is empty", "run 'ethicard init' for a skeleton")])
-    return Document(file, builder.root, builder.values, builder.keys)
+    return Document(file, builder.root, builder.values, builder.keys, text=text)
 
 
 def _build(file: str, text: str, parser_class: type[Any]) -> _Builder | None:

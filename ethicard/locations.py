@@ -1,110 +1,74 @@
-"""Where in a card each gap, finding and note stands, for the reporters that point at lines
-(``check --format github`` annotations, ``--format sarif`` results).
+"""Where in the card file a gap reason, finding or note points: dotted card path to ``line:col``.
 
-A place is named by its dotted card path (``answers.technical_standards.synthetic_image_labelling``,
-``about.uses``) and turned into a line and column by one function, :func:`locate`, that reads the
-loader's node positions.  When the report carries located gaps and findings itself, only
-:func:`located` needs to read them instead.
+Gap reasons, findings and notes carry the dotted card path they concern
+(``answers.technical_standards.synthetic_image_labelling``, ``labelling.methods``,
+``evaluation.downstream[0].result``).  :func:`locate` turns one into a line and column of the
+file the card was read from: the value itself, or its nearest ancestor in the file when the value
+is not written there (an unanswered item points at its section).  Given the words a note found,
+it points at the words inside the text.  This is the one function other outputs (annotations,
+SARIF) resolve locations through.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Any
 
-if TYPE_CHECKING:
-    from .assessment import Report
-    from .loader import Document
-    from .models import Condition
+from .errors import Path_
 
-Level = Literal["error", "warning", "note"]
-_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+_SEARCHED = 20_000  # characters after a value searched for the words a note found
 
 
 @dataclass(frozen=True)
-class Located:
-    """One thing to show at a line of a card: a gap's reason (error), a finding outside the six
-    gaps (warning) or a note on how an item is answered (note)."""
+class Location:
+    """A dotted card path and where it stands in the file (line and column 0 when unknown)."""
 
-    level: Level
-    rule: str  # the gap kind (``gap/labelling``), the checklist rule id, or ``note``
-    rule_title: str  # a short name of the rule, the same for every card
-    title: str  # the heading of this annotation
-    message: str
-    path: str  # the dotted card path it concerns; "" for the card as a whole
-    line: int
-    col: int
-    gap: str | None = None  # the gap kind it belongs to, if any
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.col}" if self.line else ""
 
 
-def locate(document: Document, dotted: str) -> tuple[int, int]:
-    """Line and column (1-based) of the key at a dotted card path, or of its nearest ancestor that
-    the card gives (an unanswered item points at its section, a missing section at ``answers``);
-    ``(1, 1)`` when the card gives none of them."""
-    path = tuple(name if name else int(index) for name, index in _PART.findall(dotted))
-    for end in range(len(path), 0, -1):
-        found = document.keys.get(path[:end]) or document.values.get(path[:end])
+def parse_path(dotted: str) -> Path_:
+    """``evaluation.downstream[0].result`` as the path tuple ``('evaluation', 'downstream', 0, 'result')``."""
+    return tuple(name if name else int(index) for name, index in _PART.findall(dotted))
+
+
+def locate(document: Any, dotted: str, words: str = "", occurrence: int = 0) -> Location:
+    """The line and column of ``dotted`` in the card's file (of ``words`` inside it, when found:
+    the ``occurrence``-th time they appear in the value, counting from 0).
+
+    ``document`` is the :class:`ethicard.loader.Document` the card was validated from, or None
+    for a card built in code (then the location is the path alone).
+    """
+    if document is None or not dotted:
+        return Location(dotted, 1, 1) if document is not None else Location(dotted)
+    line, col = document.locate(parse_path(dotted))
+    text = getattr(document, "text", None)
+    if words and text:
+        found = _find_words(text, line, col, words, occurrence)
         if found:
-            return found
-    return (1, 1)
+            line, col = found
+    return Location(dotted, line, col)
 
 
-def located(report: Report, document: Document) -> tuple[Located, ...]:
-    """Everything the card shows, each at the answer or field it concerns, in the order
-    ``ethicard check`` prints them: gaps, other findings, notes."""
-    paths = {result.item.id: f"answers.{result.section.id}.{result.item.id}" for result in report.items}
-    rules = {rule.id: rule for rule in report.checklist.rules}
-
-    def place(items: tuple[str, ...], rule_id: str | None = None) -> tuple[str, int, int]:
-        path = next((paths[item] for item in items if item in paths), "")
-        if not path and rule_id in rules:
-            rule = rules[rule_id]
-            path = next(_fields(rule.require), "") or next(_fields(rule.when), "")
-        return (path, *locate(document, path)) if path else (path, 1, 1)
-
-    found: list[Located] = []
-    for gap in report.gaps_found:
-        for entry in gap.entries:
-            finding = entry.finding
-            rule = finding.rule if finding else f"gap/{gap.kind}"
-            rule_title = finding.message if finding else gap.title
-            found.append(
-                Located("error", rule, rule_title, gap.title, entry.text, *place(entry.items, rule), gap=gap.kind)
-            )
-    for finding in report.findings:
-        if not finding.gap:
-            title = f"Finding {finding.rule} ({finding.source})"
-            found.append(
-                Located(
-                    "warning", finding.rule, finding.message, title, finding.text, *place(finding.items, finding.rule)
-                )
-            )
-    for result in report.items:
-        if result.applies:
-            for note in result.notes:
-                found.append(
-                    Located(
-                        "note",
-                        "note",
-                        "How an item is answered",
-                        f"Note on {result.item.id}",
-                        note,
-                        *place((result.item.id,)),
-                    )
-                )
-    return tuple(found)
-
-
-def _fields(condition: Condition | None) -> Iterator[str]:
-    """The card fields a rule's condition tests, in the order it names them."""
-    from .models import AllOf, AnyOf, FieldCondition, NotOf
-
-    if isinstance(condition, AllOf | AnyOf):
-        for part in condition.all_ if isinstance(condition, AllOf) else condition.any_:
-            yield from _fields(part)
-    elif isinstance(condition, NotOf):
-        yield from _fields(condition.not_)
-    elif isinstance(condition, FieldCondition):
-        yield condition.field
+def _find_words(text: str, line: int, col: int, words: str, occurrence: int) -> tuple[int, int] | None:
+    """The position of ``words`` at or after ``line:col`` (any case; line breaks may fold spaces)."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    start += col - 1
+    pattern = r"\s+".join(re.escape(word) for word in words.split())
+    matches = re.compile(pattern, re.IGNORECASE).finditer(text, start, start + _SEARCHED)
+    match = next((m for n, m in enumerate(matches) if n == occurrence), None)
+    if match is None:
+        return None
+    at = match.start()
+    line_start = text.rfind("\n", 0, at) + 1
+    return text.count("\n", 0, at) + 1, at - line_start + 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -18,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PrivateAttr,
     StrictBool,
     StringConstraints,
     Tag,
@@ -26,7 +28,9 @@ from pydantic import (
     model_validator,
 )
 
-CARD_FORMAT_VERSION = 1
+CARD_FORMAT_VERSION = 1  # the JSON view's card_format key (see cardjson); not the card's own format
+CARD_FORMATS = (1, 2)
+LATEST_FORMAT = 2
 
 Kind = Literal["model", "dataset", "method"]
 KINDS: tuple[str, ...] = ("model", "dataset", "method")
@@ -68,6 +72,9 @@ class LocatedError(ValueError):
 # --- the checklist ------------------------------------------------------------------------
 
 
+Audience = Literal["developers", "stakeholders", "reviewers", "regulators"]
+
+
 class Item(_Strict):
     """One question of the checklist."""
 
@@ -82,6 +89,9 @@ class Item(_Strict):
     topic: str = Field(
         "",
         description="what the item asks, as the end of 'The card does not say ...', for plain-language gap reasons",
+    )
+    audience: list[Audience] = Field(
+        [], description="who the item serves: developers (during development) or oversight (stakeholders, ...)"
     )
 
 
@@ -118,22 +128,37 @@ TextPlace = Literal["about", "answers", "evaluation"]
 DERIVED_FIELDS = ("evaluation.phases",)
 
 
+_TOP_LISTS = ("data_sources", "claims", "waivers")  # format-2 lists named as fields on their own
+_BLOCKS = ("about", "evaluation", "labelling", "problem", "ethics")
+
+
+def _block_model(block: str) -> Any:
+    return {
+        "about": About,
+        "evaluation": Evaluation,
+        "labelling": Labelling,
+        "problem": ProblemFormulation,
+        "ethics": Ethics,
+    }.get(block)
+
+
 def card_field_type(path: str) -> Any:
-    """The annotation of a card field named ``about.<key>`` or ``evaluation.<key>``, or None."""
+    """The annotation of a card field named ``about.<key>``, ``evaluation.<key>``, a format-2
+    block's key (``labelling.methods``) or list (``data_sources``), or None."""
     if path == "evaluation.phases":
         return list[int]
+    if path in _TOP_LISTS:
+        return CardBase.model_fields[path].annotation
     block, _, key = path.partition(".")
-    model: Any = {"about": About, "evaluation": Evaluation}.get(block)
+    model: Any = _block_model(block)
     if model is None or key not in model.model_fields:
         return None
     return model.model_fields[key].annotation
 
 
 def card_fields() -> list[str]:
-    return [f"about.{key}" for key in About.model_fields] + [
-        *(f"evaluation.{key}" for key in Evaluation.model_fields),
-        *DERIVED_FIELDS,
-    ]
+    fields = [f"{block}.{key}" for block in _BLOCKS for key in _block_model(block).model_fields]
+    return [*fields, *_TOP_LISTS, *DERIVED_FIELDS]
 
 
 def list_element_model(path: str) -> type[BaseModel] | None:
@@ -268,6 +293,28 @@ _TAGS: dict[type, str] = {
 }
 
 
+# Checks of format-2 facts that the condition language cannot express (coverage of sources by
+# approvals, declared against shown phases, claims pointing to rows); implemented in facts.py.
+BuiltinCheck = Literal[
+    "labelling_marks",
+    "labelling_status_agrees",
+    "release_labelled",
+    "clinical_need_stated",
+    "no_human_error_motivation",
+    "base_model_adapted",
+    "ethics_covers_private_sources",
+    "ethics_covers_reader_studies",
+    "memorisation_for_private_training",
+    "privacy_evidence",
+    "scope_declared",
+    "scope_matches_evidence",
+    "claims_backed",
+    "significance_tested",
+    "clinical_benefit_real_world",
+]
+BUILTIN_CHECKS: tuple[str, ...] = typing.get_args(BuiltinCheck)
+
+
 class Rule(_Strict):
     """A cross-field check: when ``when`` holds, ``require`` must hold too, or the card shows a finding."""
 
@@ -276,8 +323,17 @@ class Rule(_Strict):
     source: RuleSource = Field(description="paper, companion, derived, or standards (brief/standards.md)")
     message: NonEmpty = Field(description="what is wrong and what to do, for a reader without a technical background")
     kinds: Annotated[list[Kind], Field(min_length=1)] = ["model", "dataset", "method"]
-    when: Condition | None = None
-    require: Condition
+    when: Condition | None = Field(None, description="when the rule applies to 'require' (always, when absent)")
+    require: Condition | None = Field(None, description="what must hold; the only test for format-1 cards")
+    check: BuiltinCheck | None = Field(
+        None, description="a built-in check of format-2 facts, used instead of 'require' on format-2 cards"
+    )
+
+    @model_validator(mode="after")
+    def _tested(self) -> Rule:
+        if self.require is None and self.check is None:
+            raise ValueError("a rule needs 'require' (a condition), 'check' (a built-in check), or both")
+        return self
 
 
 for _model in (AllOf, AnyOf, NotOf, Rule):
@@ -417,6 +473,7 @@ class Answer(_Strict):
     status: Status | None = Field(None, description="addressed, partial, not addressed or not applicable")
     answer: str = Field("", description="Markdown text")
     evidence: TextList = Field([], description="where in the paper or repository, or URLs")
+    missing: str = Field("", description="for a partial answer: what is still missing")
     review: Literal["required"] | None = Field(
         None,
         description="set by 'ethicard migrate' when the question changed: check the answer, then delete this line; "
@@ -470,6 +527,17 @@ class DownstreamEvaluation(_Strict):
     result: NonEmpty
     uncertainty: str | None = Field(None, description="confidence interval of the result, e.g. 95% CI 0.004 to 0.018")
     baseline: str | None = None
+    evaluates: Literal["benchmark", "clinical problem"] | None = Field(
+        None,
+        description="benchmark: a downstream metric on a benchmark test set (still the model space); clinical "
+        "problem: the clinical task itself, on medical images from the setting the need arises in "
+        "(format 1: not given, read as benchmark)",
+    )
+
+    @property
+    def clinical(self) -> bool:
+        """Whether this result evaluates the clinical problem itself, on medical images."""
+        return self.evaluates == "clinical problem" and self.test_set_medical
 
 
 class MemorisationCheck(_Strict):
@@ -485,9 +553,20 @@ class MemorisationCheck(_Strict):
     result: str = ""
 
 
-class ReaderStudy(_Strict):
-    """Experts judging synthetic images (visual Turing test or clinical correctness)."""
+ReaderTask = Literal["realism", "visual turing test", "clinical task"]
 
+
+class ReaderStudy(_Strict):
+    """Experts judging synthetic images: their realism (a visual Turing test) or a clinical task.
+
+    Only a clinical task reaches the real-world problem space: anatomically wrong images can look
+    real, so a realism rating says nothing about the clinical problem.
+    """
+
+    name: str = Field("", description="a short name, so that ethics.approvals[].covers can name the study")
+    task: ReaderTask | None = Field(
+        None, description="realism | visual turing test | clinical task (format 1: not given, read as realism)"
+    )
     readers: Count
     experience: str = ""
     blinded: StrictBool | None = None
@@ -495,6 +574,33 @@ class ReaderStudy(_Strict):
     accuracy: float | None = None
     agreement: float | None = Field(None, description="inter-reader agreement, e.g. Cohen's kappa")
     result: str = ""
+
+    @property
+    def clinical(self) -> bool:
+        """Whether readers performed a clinical task (a realism rating is not the clinical problem)."""
+        return self.task == "clinical task"
+
+
+class PromptAlignmentMetric(_Strict):
+    """How well synthetic images match the text prompts they were made from (CLIP score, ...)."""
+
+    metric: NonEmpty = Field(description="e.g. CLIP score, BLIP-2 image-text matching")
+    value: float | None = None
+    model: str | None = Field(None, description="the image-text model and its weights, e.g. CLIP ViT-L/14 (OpenAI)")
+    n_prompts: Count | None = Field(None, description="number of prompts scored")
+    n_synthetic: Count | None = Field(None, description="number of synthetic images scored")
+    prompts: str | None = Field(None, description="where the prompts came from, e.g. held-out radiology reports")
+
+
+Phase = Annotated[int, Field(ge=1, le=5)]
+
+
+class EvaluationScope(_Strict):
+    """The declared reach of the evaluation: the furthest phase, and where the paper says so."""
+
+    phase: Phase = Field(description="the furthest phase reached: 1 model space only, 2 to 5 real-world problem space")
+    statement: NonEmpty = Field(description="the scope sentence, e.g. 'evaluated in the model space only'")
+    where: NonEmpty = Field(description="where the paper says so, e.g. Abstract; Section 5.2")
 
 
 class SubgroupResult(_Strict):
@@ -514,8 +620,10 @@ class StatisticalTest(_Strict):
 class Evaluation(_Strict):
     """Structured evaluation results: the parameters that make each number meaningful."""
 
+    scope: EvaluationScope | None = Field(None, description="format 2: the declared evaluation scope")
     distribution_metrics: list[DistributionMetric] = []
     paired_metrics: list[PairedMetric] = []
+    prompt_alignment: list[PromptAlignmentMetric] = []
     downstream: list[DownstreamEvaluation] = []
     reader_studies: list[ReaderStudy] = []
     prospective_studies: TextList = Field([], description="phase 4: prospective or clinical-workflow studies")
@@ -525,42 +633,248 @@ class Evaluation(_Strict):
     statistical_tests: list[StatisticalTest] = []
 
     def phases(self) -> list[int]:
-        """Evaluation phases with results (ethicard's reading of the paper's five phases)."""
+        """Evaluation phases with results (ethicard's reading of the paper's five phases).
+
+        The model space (phase 1) holds every algorithm metric: distribution, paired and
+        prompt-alignment metrics, memorisation checks, downstream metrics on benchmarks, and
+        realism ratings by readers.  Phases 2 to 5 are the real-world problem space, where the
+        clinical problem itself is evaluated (the December correction of the paper's reading).
+        """
         present = {
-            1: bool(self.distribution_metrics or self.paired_metrics),
-            2: any(d.test_set_medical for d in self.downstream),
-            3: bool(self.reader_studies),
+            1: bool(
+                self.distribution_metrics
+                or self.paired_metrics
+                or self.prompt_alignment
+                or self.memorisation
+                or any(not d.clinical for d in self.downstream)
+                or any(not r.clinical for r in self.reader_studies)
+            ),
+            2: any(d.clinical for d in self.downstream),
+            3: any(r.clinical for r in self.reader_studies),
             4: bool(self.prospective_studies),
             5: bool(self.monitoring),
         }
         return [phase for phase, found in present.items() if found]
 
+    def furthest_phase(self) -> int:
+        """The furthest phase with results (0: none)."""
+        return max(self.phases(), default=0)
+
+
+# --- format 2: the facts that decide gaps and rules, as structured fields -------------------
 
 LabellingMethod = Literal[
     "file_metadata", "c2pa", "dicom_attributes", "nifti_header", "visible_mark", "file_naming", "sidecar", "none"
 ]
+LABELLING_METHODS: tuple[str, ...] = typing.get_args(LabellingMethod)
 
 
 class Labelling(_Strict):
-    """How the released synthetic images are marked as synthetic (card format 2; the method ids are
-    those ``ethicard inspect`` reports, so ``check --images`` can compare the claim with the files)."""
+    """How released synthetic images are marked as synthetic (shared with ``ethicard inspect``)."""
 
-    methods: list[LabellingMethod] = Field([], description="the marks written; [none] when there are none")
-    coverage: Literal["all", "some", "none"] | None = Field(None, description="which released images carry them")
-    carriers: str = Field("", description="free text: the fields or chunks that carry the marks, per format")
+    methods: Annotated[list[LabellingMethod], Field(min_length=1)] = Field(
+        description="file_metadata (PNG text, XMP with the IPTC digital source type), c2pa, dicom_attributes, "
+        "nifti_header, visible_mark, file_naming, sidecar; or [none]"
+    )
+    coverage: Literal["all", "some", "none"] = Field(description="which released synthetic images carry the marks")
+    carriers: str = Field("", description="what carries the marks, e.g. PNG iTXt + XMP; DICOM Conversion Type SYN")
+
+    @model_validator(mode="after")
+    def _none_alone(self) -> Labelling:
+        if "none" in self.methods and len(self.methods) > 1:
+            raise LocatedError("'none' cannot be listed with other methods", ("methods",))
+        if (self.methods == ["none"]) != (self.coverage == "none"):
+            raise LocatedError("coverage must be 'none' exactly when methods is [none]", ("coverage",))
+        return self
+
+    @property
+    def marked(self) -> bool:
+        return self.methods != ["none"] and self.coverage != "none"
+
+
+Motivation = Literal["clinical need", "technical need", "technical novelty", "overcoming human error"]
+
+
+class ClinicalNeed(_Strict):
+    """The clinical need in named parts, so that a missing part is visible."""
+
+    who: str = Field("", description="who has the need, e.g. emergency radiologists reading adult chest X-rays")
+    task: str = Field("", description="the clinical task, e.g. detecting small pneumothorax")
+    why_synthesis: str = Field("", description="why synthetic images serve the need where medical images do not")
+
+    def missing(self) -> list[str]:
+        return [key for key in ("who", "task", "why_synthesis") if not getattr(self, key).strip()]
+
+
+class ProblemFormulation(_Strict):
+    """What motivates the work: a clinical need, or a technical need, novelty, or beating clinicians."""
+
+    motivation: Annotated[list[Motivation], Field(min_length=1)] = Field(
+        description="clinical need | technical need (e.g. data scarcity, a large dataset) | technical novelty | "
+        "overcoming human error (outperforming clinicians)"
+    )
+    clinical_need: ClinicalNeed = ClinicalNeed()
+
+
+DataRole = Literal["train", "tune", "condition", "evaluate"]
+GENERATOR_ROLES = ("train", "tune", "condition")
+
+
+class DataSourceEntry(_Strict):
+    """A source of medical images and the roles it played, so rules know what the generator saw."""
+
+    name: NonEmpty
+    access: Literal["public", "restricted", "private"]
+    roles: Annotated[list[DataRole], Field(min_length=1)] = Field(
+        description="train, tune, condition (the generator saw it) and/or evaluate (held out for testing)"
+    )
+    url: Url | None = None
+    description: str = ""
+
+    @property
+    def seen_by_generator(self) -> bool:
+        return any(role in GENERATOR_ROLES for role in self.roles)
+
+
+class EthicsApproval(_Strict):
+    """One research ethics approval and what it covers."""
+
+    board: NonEmpty
+    id: NonEmpty = Field(description="the approval or protocol number")
+    covers: Annotated[list[NonEmpty], Field(min_length=1)] = Field(
+        description="names of the data_sources and evaluation.reader_studies it covers"
+    )
+
+
+class EthicsExemption(_Strict):
+    """Why no approval was needed for the sources or studies named."""
+
+    reason: NonEmpty
+    covers: Annotated[list[NonEmpty], Field(min_length=1)]
+
+
+class Ethics(_Strict):
+    approvals: list[EthicsApproval] = []
+    exemptions: list[EthicsExemption] = []
+
+    def covered(self) -> set[str]:
+        entries: list[EthicsApproval | EthicsExemption] = [*self.approvals, *self.exemptions]
+        return {name for entry in entries for name in entry.covers}
+
+
+ResultPath = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^evaluation\.(distribution_metrics|paired_metrics|prompt_alignment|downstream|reader_studies|"
+        r"memorisation|subgroups|prospective_studies|monitoring)\[\d+\]$"
+    ),
+]
+TestPath = Annotated[str, StringConstraints(pattern=r"^evaluation\.statistical_tests\[\d+\]$")]
+REAL_WORLD_ROWS = ("prospective_studies", "monitoring")
+
+
+class Claim(_Strict):
+    """A benefit the work claims, and the result behind it."""
+
+    claim: NonEmpty
+    kind: Literal["benefit", "clinical benefit", "privacy"] = Field(
+        "benefit",
+        description="benefit | clinical benefit (needs a real-world result) | privacy (needs a memorisation check)",
+    )
+    result: ResultPath | None = Field(None, description="the row behind it, e.g. evaluation.downstream[0]")
+    significant: StrictBool = Field(False, description="the claim speaks of a significant difference")
+    test: TestPath | None = Field(
+        None, description="the test behind a significance claim, evaluation.statistical_tests[0]"
+    )
+
+
+class Waiver(_Strict):
+    """An answer to a rule finding or an advisory note: why it does not apply to this work."""
+
+    rule: Identifier = Field(description="the id of the rule or note answered")
+    reason: NonEmpty
+
+
+def result_row(card: CardBase, path: str) -> Any:
+    """The evaluation row a claim points to (``evaluation.downstream[0]``), or None."""
+    _, _, rest = path.partition(".")
+    key, _, index = rest.partition("[")
+    rows = getattr(card.evaluation, key, [])
+    n = int(index.rstrip("]"))
+    return rows[n] if n < len(rows) else None
 
 
 class CardBase(_Strict):
     """Fields every card has; :func:`card_model` adds the checklist's ``answers``."""
 
-    format: Annotated[int, Field(ge=1, le=2)] | None = Field(None, description="card format; 2 adds structured blocks")
+    format: Annotated[int, Field(ge=1, le=2)] | None = Field(
+        None, description="the card format: 2 (structured facts); leave out for format 1"
+    )
     checklist: ChecklistRef
     about: About
+    labelling: Labelling | None = Field(None, description="format 2: how synthetic images are marked")
+    problem: ProblemFormulation | None = Field(None, description="format 2: what motivates the work")
+    data_sources: list[DataSourceEntry] = Field([], description="format 2: medical image sources and their roles")
+    ethics: Ethics | None = Field(None, description="format 2: ethics approvals and exemptions")
     evaluation: Evaluation = Evaluation()
-    labelling: Labelling | None = None
     retired: dict[Identifier, RetiredAnswer] = Field(
         {}, description="answers to questions the checklist no longer asks (kept by 'ethicard migrate')"
     )
+    claims: list[Claim] = Field([], description="format 2: claimed benefits and the results behind them")
+    waivers: list[Waiver] = Field([], description="answers to rule findings or notes (not to gaps)")
+    _source: Any = PrivateAttr(None)  # the loader.Document the card was read from, for locations
+
+    @property
+    def format_version(self) -> int:
+        return self.format or 1
+
+    @model_validator(mode="after")
+    def _format_facts(self) -> CardBase:
+        """Format-2 blocks need ``format: 2``; and what they point to must exist."""
+        if self.format_version < 2:
+            for key in ("labelling", "problem", "data_sources", "ethics", "claims"):
+                if getattr(self, key):  # given and not empty (JSON output writes every key, as null or [])
+                    raise LocatedError(f"'{key}' is a format-2 block; add 'format: 2' at the top of the card", (key,))
+            if self.evaluation.scope is not None:
+                raise LocatedError(
+                    "'scope' is a format-2 field; add 'format: 2' at the top of the card", ("evaluation", "scope")
+                )
+            return self
+        if self.about.training_data:
+            raise LocatedError(
+                "format 2 names medical image sources in data_sources, with roles (train, tune, condition, evaluate)",
+                ("about", "training_data"),
+            )
+        for n, study in enumerate(self.evaluation.reader_studies):
+            if study.task is None:
+                raise LocatedError(
+                    "missing 'task': realism, visual turing test or clinical task", ("evaluation", "reader_studies", n)
+                )
+        for n, row in enumerate(self.evaluation.downstream):
+            if row.evaluates is None:
+                raise LocatedError(
+                    "missing 'evaluates': benchmark or clinical problem", ("evaluation", "downstream", n)
+                )
+        names = {source.name for source in self.data_sources} | {
+            study.name for study in self.evaluation.reader_studies if study.name
+        }
+        if self.ethics is not None:
+            for group in ("approvals", "exemptions"):
+                for n, entry in enumerate(getattr(self.ethics, group)):
+                    for m, name in enumerate(entry.covers):
+                        if name not in names:
+                            close = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.6)
+                            hint = f"did you mean '{close[0]}'?" if close else "name a data source or a reader study"
+                            raise LocatedError(
+                                f"'{name}' is neither a data source nor a reader study ({hint})",
+                                ("ethics", group, n, "covers", m),
+                            )
+        for n, claim in enumerate(self.claims):
+            for key in ("result", "test"):
+                target = getattr(claim, key)
+                if target is not None and result_row(self, target) is None:
+                    raise LocatedError(f"'{target}' is not a row of this card", ("claims", n, key))
+        return self
 
     @field_validator("checklist", mode="before")
     @classmethod

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from . import facts
 from .models import (
     AllOf,
     AnyOf,
@@ -47,6 +48,9 @@ class Finding:
     message: str
     items: tuple[str, ...]  # the checklist items whose answers make the rule fire
     details: tuple[str, ...]
+    path: str = ""  # the dotted card path the finding concerns (an answer is resolved by the assessment)
+    advisory: bool = False  # the rule rests on text (mentions, repeats): an advisory note, never a finding
+    waiver: str = ""  # the reason the card gives in a waiver of this rule, if any
 
     @property
     def severity(self) -> str:
@@ -72,12 +76,25 @@ class _Context:
 def evaluate(rules: list[Rule], card: CardBase, statuses: Mapping[str, str]) -> tuple[Finding, ...]:
     """The findings of every rule that applies to the card's kind and is not met.
 
-    ``statuses`` maps each checklist item id to its status, ``unanswered`` included.
+    ``statuses`` maps each checklist item id to its status, ``unanswered`` included.  On a
+    format-2 card a rule with a built-in ``check`` runs it in place of ``require``; a rule with
+    only a ``check`` does not apply to format-1 cards.  A rule whose test reads text (``mentions``,
+    ``repeats``) gives an advisory finding: no finding may rest on words alone.
     """
     context = _Context(card, statuses)
     findings = []
     for rule in rules:
         if card.about.kind not in rule.kinds:
+            continue
+        message = rule.message.strip()
+        if rule.check is not None and card.format_version >= 2:
+            violations = facts.run(rule.check, card, statuses)
+            if violations:
+                items = tuple(dict.fromkeys(v.item for v in violations if v.item))
+                details = tuple(dict.fromkeys(v.detail for v in violations))
+                findings.append(Finding(rule.id, rule.gap, rule.source, message, items, details, violations[0].path))
+            continue
+        if rule.require is None:
             continue
         if rule.when is not None and not _holds(rule.when, context)[0]:
             continue
@@ -85,8 +102,35 @@ def evaluate(rules: list[Rule], card: CardBase, statuses: Mapping[str, str]) -> 
         if not met:
             items = tuple(dict.fromkeys(item for item, _ in notes if item))
             details = tuple(dict.fromkeys(text for _, text in notes))
-            findings.append(Finding(rule.id, rule.gap, rule.source, rule.message.strip(), items, details))
+            path = "" if items else _path_of(details)
+            advisory = _reads_text(rule.require) or (rule.when is not None and _reads_text(rule.when))
+            findings.append(Finding(rule.id, rule.gap, rule.source, message, items, details, path, advisory))
     return tuple(findings)
+
+
+_PATH = re.compile(r"^[a-z_]+(?:\.[a-z_]+|\[\d+\])*")
+
+
+def _path_of(details: tuple[str, ...]) -> str:
+    """The card path a field test's note starts with (``evaluation.distribution_metrics[1] ... lacks``)."""
+    for detail in details:
+        match = _PATH.match(detail)
+        if match and "." in match.group(0):
+            return match.group(0)
+    return ""
+
+
+def _reads_text(condition: Condition) -> bool:
+    """Whether a condition tests words in free text anywhere (a keyword or similarity test)."""
+    if isinstance(condition, AllOf):
+        return any(_reads_text(part) for part in condition.all_)
+    if isinstance(condition, AnyOf):
+        return any(_reads_text(part) for part in condition.any_)
+    if isinstance(condition, NotOf):
+        return _reads_text(condition.not_)
+    if isinstance(condition, ItemCondition):
+        return condition.mentions is not None or condition.repeats is not None
+    return isinstance(condition, TextCondition)
 
 
 def field_value(card: CardBase, path: str) -> Any:
@@ -94,7 +138,8 @@ def field_value(card: CardBase, path: str) -> Any:
     if path == "evaluation.phases":
         return card.evaluation.phases()
     block, _, key = path.partition(".")
-    return getattr(getattr(card, block), key)
+    value = getattr(card, block)
+    return getattr(value, key) if key and value is not None else value  # a format-2 block may be absent
 
 
 def given(value: Any) -> bool:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import loader, resources
 from .errors import EthicardError, Path_, Problem
+from .heuristics import NOTE_IDS
 from .models import CardBase, Checklist, LocatedError, card_model
 
 M = TypeVar("M", bound=BaseModel)
@@ -113,7 +114,33 @@ def validate_card(
     if checklist is None:
         checklist = _named_checklist(document, max_bytes)
     _check_version(document, checklist)
-    return validate_model(document, card_model(checklist)), checklist
+    card = validate_model(document, card_model(checklist))
+    _check_waivers(document, card, checklist)
+    card._source = document  # for locating gap reasons, findings and notes in the file
+    return card, checklist
+
+
+def _check_waivers(document: loader.Document, card: CardBase, checklist: Checklist) -> None:
+    """A waiver names a rule outside the six gaps, or an advisory note; gaps cannot be waived."""
+    rules = {rule.id: rule for rule in checklist.rules}
+    problems = []
+    for n, waiver in enumerate(card.waivers):
+        rule = rules.get(waiver.rule)
+        if rule is not None and rule.gap:
+            problems.append(
+                document.problem(
+                    ("waivers", n, "rule"),
+                    f"rule '{waiver.rule}' puts a gap ({rule.gap}) on the card; gaps cannot be waived",
+                    "answer it in the card's facts instead",
+                )
+            )
+        elif rule is None and waiver.rule not in NOTE_IDS:
+            known = sorted([*(r.id for r in checklist.rules if not r.gap), *NOTE_IDS])
+            close = difflib.get_close_matches(waiver.rule, known, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else "waivable: " + ", ".join(known)
+            problems.append(document.problem(("waivers", n, "rule"), f"no rule or note '{waiver.rule}'", hint))
+    if problems:
+        raise EthicardError(problems)
 
 
 def _reference(document: loader.Document) -> tuple[Any, Any, Any]:

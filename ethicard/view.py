@@ -63,8 +63,8 @@ def label(key: str) -> str:
 
 PHASE_NAMES = {
     1: "algorithm metrics (model space)",
-    2: "downstream-task utility on medical images",
-    3: "expert reader study",
+    2: "the clinical task on medical images (downstream utility)",
+    3: "expert reader study of a clinical task",
     4: "prospective or clinical-workflow evaluation",
     5: "post-deployment monitoring",
 }
@@ -103,7 +103,12 @@ def _evaluation_view(report: Report) -> dict[str, Any]:
     return rows
 
 
-def _finding_view(finding: Finding) -> dict[str, Any]:
+def _located(report: Report, path: str, words: str = "", occurrence: int = 0) -> dict[str, Any]:
+    location = report.locate(path, words, occurrence)
+    return {"path": path, "line": location.line, "column": location.col}
+
+
+def _finding_view(report: Report, finding: Finding) -> dict[str, Any]:
     return {
         "rule": finding.rule,
         "source": finding.source,
@@ -114,6 +119,9 @@ def _finding_view(finding: Finding) -> dict[str, Any]:
         "gap": finding.gap,
         "gap_title": GAP_KINDS[finding.gap][0] if finding.gap else None,
         "items": list(finding.items),
+        **_located(report, finding.path),
+        "waived": bool(finding.waiver),
+        "waiver": finding.waiver,
     }
 
 
@@ -136,6 +144,7 @@ def assessment(report: Report) -> dict[str, Any]:
                         "items": list(entry.items),
                         "rule": entry.finding.rule if entry.finding else None,
                         "source": entry.finding.source if entry.finding else None,
+                        **_located(report, entry.path),
                     }
                     for entry in gap.entries
                 ],
@@ -144,10 +153,28 @@ def assessment(report: Report) -> dict[str, Any]:
             }
             for gap in report.gaps
         ],
-        "findings": [_finding_view(finding) for finding in report.findings],
-        "other_findings": [_finding_view(finding) for finding in report.findings if not finding.gap],
+        "findings": [_finding_view(report, finding) for finding in report.findings],
+        "other_findings": [_finding_view(report, finding) for finding in report.findings if not finding.gap],
         "notes": [
-            {"item": result.item.id, "note": note} for result in report.items if result.applies for note in result.notes
+            {"item": result.item.id, "note": note, **_located(report, result.path)}
+            for result in report.items
+            if result.applies
+            for note in result.notes
+        ],
+        "advice": [
+            {
+                "id": advice.id,
+                "message": advice.message,
+                **_located(report, advice.path, advice.word, advice.occurrence),
+                "words": advice.word,
+                "waived": bool(advice.waiver),
+                "waiver": advice.waiver,
+            }
+            for advice in report.advice
+        ],
+        "waivers": [
+            {"rule": w.rule, "reason": w.reason.strip(), "used": w.rule not in report.unused_waivers}
+            for w in report.card.waivers
         ],
         "sections": [
             {"id": section.section.id, "title": section.section.title, "score": section.score}
@@ -164,6 +191,66 @@ def _checklist_label(card: CardBase, checklist: Checklist) -> str:
     if newer and newer != checklist.version:
         label += f" ({newer} is current)"
     return label
+def _facts_view(report: Report) -> dict[str, Any]:
+    """The format-2 blocks as plain data (None or [] when the card does not give them)."""
+    card = report.card
+    evaluation = card.evaluation
+    scope = evaluation.scope
+    furthest = evaluation.furthest_phase()
+    return {
+        "format": card.format_version,
+        "labelling": card.labelling.model_dump(mode="json") if card.labelling else None,
+        "problem": card.problem.model_dump(mode="json") if card.problem else None,
+        "data_sources": [source.model_dump(mode="json") for source in card.data_sources],
+        "ethics": card.ethics.model_dump(mode="json") if card.ethics else None,
+        "scope": scope.model_dump(mode="json") if scope else None,
+        "furthest_phase": {"number": furthest, "name": PHASE_NAMES.get(furthest, "no results")},
+        "reader_tasks": [
+            {"name": study.name or f"reader study {n + 1}", "task": study.task or "not stated (read as realism)"}
+            for n, study in enumerate(evaluation.reader_studies)
+        ],
+        "prompt_alignment": [
+            {key: _stated(value) for key, value in row.model_dump(mode="json").items()}
+            for row in evaluation.prompt_alignment
+        ],
+        "claims": [claim.model_dump(mode="json") for claim in card.claims],
+        "waivers": assessment(report)["waivers"],
+        "located": _located_entries(report),
+        "advice": assessment(report)["advice"],
+    }
+
+
+def _located_entries(report: Report) -> list[dict[str, Any]]:
+    """Every gap reason and finding with the card path and line:col it concerns, in report order."""
+    entries = []
+    for gap in report.gaps_found:
+        for entry in gap.entries:
+            where = report.locate(entry.path)
+            rule = entry.finding.rule if entry.finding else ""
+            entries.append(
+                {
+                    "what": gap.title,
+                    "rule": rule,
+                    "path": entry.path,
+                    "line": where.line,
+                    "column": where.col,
+                    "waiver": "",
+                }
+            )
+    for finding in report.findings:
+        if not finding.gap:
+            where = report.locate(finding.path)
+            entries.append(
+                {
+                    "what": "Other finding",
+                    "rule": finding.rule,
+                    "path": finding.path,
+                    "line": where.line,
+                    "column": where.col,
+                    "waiver": finding.waiver,
+                }
+            )
+    return entries
 
 
 def build(report: Report) -> dict[str, Any]:
@@ -215,6 +302,7 @@ def build(report: Report) -> dict[str, Any]:
         "intrinsic_limits": limits,
         "evaluation": _evaluation_view(report),
         "assessment": assessment(report),
+        "facts": _facts_view(report),
         "status_labels": STATUS_LABELS,
     }
 

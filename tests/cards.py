@@ -44,6 +44,41 @@ def full_card(kind: str = "model") -> dict[str, Any]:
     }
 
 
+FID_ROW = {"metric": "FID", "value": 12.0, "feature_extractor": "Inception-v3", "n_medical": 500, "n_synthetic": 500}
+
+
+def full_card_2(kind: str = "model") -> dict[str, Any]:
+    """A format-2 card that states every fact and answers every item, and shows none of the six gaps."""
+    card = full_card(kind)
+    card = {"format": 2, **card, "checklist": {"id": "misyn", "version": "1.2.0"}}
+    card["labelling"] = {"methods": ["file_metadata"], "coverage": "all", "carriers": "PNG iTXt chunk"}
+    card["problem"] = {
+        "motivation": ["clinical need"],
+        "clinical_need": {
+            "who": "Emergency radiologists reading adult chest X-rays",
+            "task": "Detecting small pneumothorax",
+            "why_synthesis": "Small pneumothorax is rare in the archive and cannot be collected at scale.",
+        },
+    }
+    card["data_sources"] = [{"name": "Public archive", "access": "public", "roles": ["train", "evaluate"]}]
+    card["evaluation"] = {
+        "scope": {"phase": 1, "statement": "Evaluated in the model space only.", "where": "Abstract"},
+        "distribution_metrics": [dict(FID_ROW)],
+    }
+    return card
+
+
+def with_block(card: dict[str, Any], **blocks: Any) -> dict[str, Any]:
+    """A copy of ``card`` with top-level blocks replaced (None removes one)."""
+    changed = copy.deepcopy(card)
+    for key, value in blocks.items():
+        if value is None:
+            changed.pop(key, None)
+        else:
+            changed[key] = value
+    return changed
+
+
 def answer(card: dict[str, Any], item: str, **fields: Any) -> dict[str, Any]:
     """A copy of ``card`` whose answer to ``item`` has ``fields`` changed (None removes a field)."""
     changed = copy.deepcopy(card)

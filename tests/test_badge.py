@@ -32,7 +32,7 @@ def test_badge_of_the_example_card(ethicard, tmp_path: Path) -> None:
     result = ethicard("badge", EXAMPLE, "-o", "badge.svg")
     assert result.code == 0, result.err
     svg = (tmp_path / "badge.svg").read_text(encoding="utf-8")
-    assert _texts(svg) == ["MISyn card", f"87.2% · misyn {version}"]
+    assert _texts(svg) == ["MISyn card", f"87.5% · misyn {version}"]
     assert _fill(svg) == "#97ca00"
     assert [p.name for p in tmp_path.iterdir()] == ["badge.svg"]  # no temporary file left behind
 
@@ -47,7 +47,7 @@ def test_badge_is_byte_identical_across_runs_and_matches_stdout(ethicard, tmp_pa
 
 def test_badge_says_how_many_gaps_are_shown_and_is_red_when_little_is_answered(ethicard) -> None:
     svg = ethicard("badge", DATA / "minimal.yaml").out
-    assert re.fullmatch(r"3\.5% · 6 gaps · misyn \d+\.\d+\.\d+", _texts(svg)[1])
+    assert re.fullmatch(r"3\.4% · 6 gaps · misyn \d+\.\d+\.\d+", _texts(svg)[1])
     assert _fill(svg) == "#e05d44"
 
 

@@ -10,7 +10,7 @@ from conftest import ROOT
 
 def test_readme_card_example_is_valid(ethicard, tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    example = re.search(r"```yaml\n(checklist:.*?)```", readme, re.S)
+    example = re.search(r"```yaml\n((?:format: 2\n)?checklist:.*?)```", readme, re.S)
     assert example is not None, "README lost its card example"
     (tmp_path / "card.yaml").write_text(example.group(1), encoding="utf-8")
     result = ethicard("check", "card.yaml")
@@ -32,4 +32,4 @@ def test_readme_python_api_example_runs(tmp_path: Path) -> None:
     script = "import ethicard.cli, ethicard.batch, ethicard.view\n" + example.group(1)
     done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("87.2\n# MISyn disclosure card: CXR-LDM 1.0.0\n")
+    assert done.stdout.startswith("87.5\n# MISyn disclosure card: CXR-LDM 1.0.0\n")

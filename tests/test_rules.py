@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cards import answer, drop, fired, full_card, report, with_about, with_evaluation
+from cards import answer, drop, fired, full_card, full_card_2, report, with_about, with_block, with_evaluation
 from conftest import DATA, EXAMPLE, ROOT
 
 Card = dict[str, Any]
@@ -63,10 +63,6 @@ CASES: dict[str, tuple[Callable[[Card], Card], Callable[[Card], Card]]] = {
         lambda c: with_about(c, uses=["privacy-preserving data sharing"]),
         lambda c: with_evaluation(with_about(c, uses=["privacy-preserving data sharing"]), memorisation=[NEAREST]),
     ),
-    "significance_needs_test": (
-        lambda c: with_evaluation(c, downstream=[{**DOWNSTREAM, "test_set_medical": True, "result": "Significant"}]),
-        lambda c: answer(c, "significance_tests", answer="We make no claim of significance."),
-    ),
     "private_data_needs_ethics_statement": (
         lambda c: answer(with_about(c, training_data=PRIVATE), "ethics_approval", status="not addressed"),
         lambda c: with_about(c, training_data=PRIVATE),
@@ -76,20 +72,12 @@ CASES: dict[str, tuple[Callable[[Card], Card], Callable[[Card], Card]]] = {
         lambda c: with_evaluation(c, reader_studies=[READERS]),
     ),
     "model_space_only_undeclared": (
-        lambda c: _phase_1_only(c, "We evaluated the realism of the synthetic images."),
+        lambda c: answer(_phase_1_only(c, "We evaluated the realism."), "evaluation_scope_declaration", status=None),
         lambda c: _phase_1_only(c, "Algorithm metrics only: no downstream task, reader study or clinical test."),
     ),
     "intrinsic_limits_always_apply": (
         lambda c: answer(c, "intrinsic_limit_representation", status="not applicable", answer="Our model is big."),
         lambda c: answer(c, "intrinsic_limit_representation", status="partial", answer="Rare lesions suffer."),
-    ),
-    "intrinsic_limits_not_design_limitations": (
-        lambda c: answer(c, "intrinsic_limit_distribution_shift", answer=DESIGN.upper().replace(";", ",")),
-        lambda c: answer(c, "intrinsic_limit_distribution_shift", answer="Texture and lesion size shift."),
-    ),
-    "intrinsic_limits_not_removable": (
-        lambda c: answer(c, "intrinsic_limit_grounding", answer="Future work with 3D models will close this gap."),
-        lambda c: answer(c, "intrinsic_limit_grounding", answer="No better model or larger dataset changes that."),
     ),
     "distribution_metric_parameters": (
         lambda c: with_evaluation(c, distribution_metrics=[FID, {**FID, "n_synthetic": None}]),
@@ -99,6 +87,10 @@ CASES: dict[str, tuple[Callable[[Card], Card], Callable[[Card], Card]]] = {
         lambda c: with_evaluation(c, paired_metrics=[{"metric": "PSNR", "value": 30.1}]),
         lambda c: with_evaluation(c, paired_metrics=[SSIM]),
     ),
+    "prompt_alignment_parameters": (
+        lambda c: with_evaluation(c, prompt_alignment=[{"metric": "CLIP score", "value": 0.31}]),
+        lambda c: with_evaluation(c, prompt_alignment=[{"metric": "CLIP score", "model": "CLIP", "n_prompts": 50}]),
+    ),
     "private_data_release_needs_memorisation_check": (
         lambda c: with_about(c, training_data=PRIVATE, release="public"),
         lambda c: with_evaluation(with_about(c, training_data=PRIVATE, release="public"), memorisation=[NEAREST]),
@@ -106,10 +98,138 @@ CASES: dict[str, tuple[Callable[[Card], Card], Callable[[Card], Card]]] = {
 }
 
 
+CLINICAL = {**DOWNSTREAM, "test_set_medical": True, "evaluates": "clinical problem"}
+PRIVATE_2 = {"name": "Hospital X archive", "access": "private", "roles": ["train"]}
+APPROVAL = {"approvals": [{"board": "Hospital X REB", "id": "REB-1", "covers": ["Hospital X archive"]}]}
+VTT = {"name": "Turing test", "task": "realism", "readers": 3}
+
+
+def _labels(card: Card, **labelling: Any) -> Card:
+    return with_block(card, labelling={**card["labelling"], **labelling})
+
+
+def _motivation(card: Card, *kinds: str) -> Card:
+    return with_block(card, problem={**card["problem"], "motivation": list(kinds)})
+
+
+def _claim(card: Card, **claim: Any) -> Card:
+    return with_block(card, claims=[{"claim": "Better segmentation", **claim}])
+
+
+def _private(card: Card, release: str = "none", roles: tuple[str, ...] = ("train",), **ethics: Any) -> Card:
+    card = with_about(card, release=release)
+    card = with_block(card, data_sources=[*card["data_sources"], {**PRIVATE_2, "roles": list(roles)}])
+    return with_block(card, ethics=ethics or None)
+
+
+# The same for format-2 cards, whose rules read structured facts: every rule of the checklist
+CASES_2: dict[str, tuple[Callable[[Card], Card], Callable[[Card], Card]]] = {
+    **{
+        rule: CASES[rule]
+        for rule in (
+            "needs_contact",
+            "base_model_needs_adaptation",
+            "intrinsic_limits_always_apply",
+            "distribution_metric_parameters",
+            "paired_metric_parameters",
+        )
+    },
+    "labelling_needs_marks": (
+        lambda c: answer(_labels(c, methods=["none"], coverage="none"), "synthetic_image_labelling", status=None),
+        lambda c: _labels(c, methods=["c2pa", "file_metadata"]),
+    ),
+    "labelling_status_agrees_with_facts": (
+        lambda c: _labels(c, coverage="some"),
+        lambda c: answer(_labels(c, coverage="some"), "synthetic_image_labelling", status="partial", missing="DICOM"),
+    ),
+    "release_needs_labelling": (
+        lambda c: answer(
+            _labels(with_about(c, release="public"), coverage="some"), "synthetic_image_labelling", status="partial"
+        ),
+        lambda c: with_about(c, release="public"),
+    ),
+    "problem_needs_clinical_need": (
+        lambda c: _motivation(c, "technical need"),
+        lambda c: _motivation(c, "technical need", "clinical need"),
+    ),
+    "problem_not_overcoming_human_error": (
+        lambda c: _motivation(c, "clinical need", "overcoming human error"),
+        lambda c: _motivation(c, "clinical need", "technical novelty"),
+    ),
+    "augmentation_needs_medical_test_set": (
+        lambda c: with_evaluation(
+            with_about(c, uses=["data augmentation"]),
+            downstream=[{**DOWNSTREAM, "test_set_medical": False, "evaluates": "benchmark"}],
+        ),
+        lambda c: with_evaluation(
+            with_about(c, uses=["data augmentation"]),
+            downstream=[{**DOWNSTREAM, "test_set_medical": True, "evaluates": "benchmark"}],
+        ),
+    ),
+    "privacy_claim_needs_memorisation_check": (
+        lambda c: _claim(c, kind="privacy", result="evaluation.distribution_metrics[0]"),
+        lambda c: with_evaluation(
+            _claim(c, kind="privacy", result="evaluation.memorisation[0]"), memorisation=[NEAREST]
+        ),
+    ),
+    "claims_need_results": (
+        lambda c: _claim(c),
+        lambda c: _claim(c, result="evaluation.distribution_metrics[0]"),
+    ),
+    "significance_needs_test": (
+        lambda c: _claim(c, result="evaluation.distribution_metrics[0]", significant=True),
+        lambda c: with_evaluation(
+            _claim(
+                c, result="evaluation.distribution_metrics[0]", significant=True, test="evaluation.statistical_tests[0]"
+            ),
+            statistical_tests=[{"claim": "FID lower", "test": "permutation test", "p_value": 0.01}],
+        ),
+    ),
+    "clinical_benefit_needs_real_world_result": (
+        lambda c: _claim(c, kind="clinical benefit", result="evaluation.distribution_metrics[0]"),
+        lambda c: with_evaluation(
+            _claim(c, kind="clinical benefit", result="evaluation.downstream[0]"), downstream=[CLINICAL]
+        ),
+    ),
+    "private_data_needs_ethics_statement": (
+        lambda c: _private(c),
+        lambda c: _private(c, **APPROVAL),
+    ),
+    "reader_study_needs_ethics_statement": (
+        lambda c: with_evaluation(c, reader_studies=[VTT]),
+        lambda c: with_block(
+            with_evaluation(c, reader_studies=[VTT]),
+            ethics={"exemptions": [{"reason": "Staff readers, no patients", "covers": ["Turing test"]}]},
+        ),
+    ),
+    "model_space_only_undeclared": (
+        lambda c: with_evaluation(c, scope=None),
+        lambda c: c,
+    ),
+    "scope_declaration_exceeds_evidence": (
+        lambda c: with_evaluation(c, scope={**c["evaluation"]["scope"], "phase": 3}),
+        lambda c: with_evaluation(c, scope={**c["evaluation"]["scope"], "phase": 2}, downstream=[CLINICAL]),
+    ),
+    "prompt_alignment_parameters": (
+        lambda c: with_evaluation(c, prompt_alignment=[{"metric": "CLIP score", "value": 0.31}]),
+        lambda c: with_evaluation(
+            c, prompt_alignment=[{"metric": "CLIP score", "value": 0.31, "model": "CLIP ViT-L/14", "n_prompts": 500}]
+        ),
+    ),
+    "private_data_release_needs_memorisation_check": (
+        lambda c: _private(c, "on request", **APPROVAL),
+        lambda c: _private(c, "on request", ("evaluate",), **APPROVAL),  # a private test set the generator never saw
+    ),
+}
+
+
 def _strip_nones(card: Card) -> Card:
     """Drop keys set to None in evaluation records (a way to leave a parameter out)."""
-    for block in card.get("evaluation", {}).values():
-        for record in block:
+    evaluation = card.get("evaluation", {})
+    for key in [k for k, v in evaluation.items() if v is None]:
+        del evaluation[key]
+    for block in evaluation.values():
+        for record in block if isinstance(block, list) else []:
             for key in [k for k, v in record.items() if v is None]:
                 del record[key]
     return card
@@ -118,7 +238,19 @@ def _strip_nones(card: Card) -> Card:
 def test_every_built_in_rule_has_cases() -> None:
     from ethicard import load_checklist
 
-    assert sorted(rule.id for rule in load_checklist("misyn").rules) == sorted(CASES)
+    rules = load_checklist("misyn").rules
+    assert sorted(rule.id for rule in rules if rule.require is not None) == sorted(CASES)
+    assert sorted(rule.id for rule in rules) == sorted(CASES_2)
+
+
+@pytest.mark.parametrize("rule", sorted(CASES_2))
+def test_rule_fires_on_a_format_2_card_that_breaks_it(tmp_path: Path, rule: str) -> None:
+    assert fired(tmp_path, _strip_nones(CASES_2[rule][0](full_card_2()))) == {rule}
+
+
+@pytest.mark.parametrize("rule", sorted(CASES_2))
+def test_rule_is_silent_on_a_format_2_card_that_meets_it(tmp_path: Path, rule: str) -> None:
+    assert fired(tmp_path, _strip_nones(CASES_2[rule][1](full_card_2()))) == set()
 
 
 @pytest.mark.parametrize("rule", sorted(CASES))
@@ -294,7 +426,7 @@ def test_readme_extension_example_is_a_valid_checklist(ethicard, tmp_path: Path)
 
 EVALUATED = with_evaluation(
     with_about(full_card(), release="on request", uses=["education"], modality="Brain MRI (T1)"),
-    reader_studies=[{**READERS, "readers": 3}],
+    reader_studies=[{**READERS, "readers": 3, "task": "clinical task"}],
 )
 
 
@@ -325,5 +457,8 @@ def test_condition_language(tmp_path: Path, condition: str, holds: bool) -> None
         f"  - {{id: probe, source: derived, message: The probe fired., require: {condition}}}\n",
         encoding="utf-8",
     )
-    findings = report(tmp_path, EVALUATED, str(checklist)).findings
-    assert [f.rule for f in findings if f.rule == "probe"] == ([] if holds else ["probe"])
+    result = report(tmp_path, EVALUATED, str(checklist))
+    fired = [f.rule for f in result.findings] + [a.id for a in result.advice]
+    assert [rule for rule in fired if rule == "probe"] == ([] if holds else ["probe"])
+    if "mentions" in condition:  # a rule that reads words gives an advisory note, never a finding
+        assert "probe" not in [f.rule for f in result.findings]

@@ -28,6 +28,14 @@ def test_every_declared_release_is_packaged_and_the_account_is_true() -> None:
     assert verify(history, lambda version: load_checklist("misyn", version=version)) == []
 
 
+def test_every_field_of_an_item_has_a_kind_of_change() -> None:
+    from ethicard.changes import ITEM_FIELDS
+    from ethicard.models import Item
+
+    covered = {name for fields in ITEM_FIELDS.values() for name in fields}
+    assert covered == set(Item.model_fields) - {"id"}
+
+
 def test_an_undeclared_difference_is_found() -> None:
     history = bundled_history("misyn")
     assert history is not None
