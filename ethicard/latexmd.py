@@ -16,7 +16,7 @@ find no partner are printed as typed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .escape import TEX_BREAK, tex_inline, tex_source_lines, tex_text
 
@@ -54,19 +54,20 @@ def tex_link(url: object) -> str:
     return tex_inline(text)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Run:
-    """A run of ``*`` or ``_``: what is left of it as text, and the commands it opens and closes."""
+    """A run of ``*`` or ``_``: what is left of it as text, and the commands it closes and opens
+    (the latest pairing innermost: closes to the left of the text, opens to the right)."""
 
     char: str
     count: int
     position: int
     can_open: bool
-    closes: list[str] = field(default_factory=list)
-    opens: list[str] = field(default_factory=list)
+    closes: str = ""
+    opens: str = ""
 
     def __str__(self) -> str:
-        return "".join(self.closes) + tex_text(self.char * self.count) + "".join(reversed(self.opens))
+        return self.closes + tex_text(self.char * self.count) + self.opens
 
 
 def _flanking(before: str, after: str) -> tuple[bool, bool]:
@@ -136,8 +137,8 @@ class _Inline:
         while right and current.count and stack:
             opener = stack[-1]
             used = 2 if opener.count >= 2 and current.count >= 2 else 1
-            opener.opens.append("\\textbf{" if used == 2 else "\\emph{")
-            current.closes.append("}")
+            opener.opens = ("\\textbf{" if used == 2 else "\\emph{") + opener.opens
+            current.closes += "}"
             opener.count -= used
             current.count -= used
             self._cancel_after(opener.position)

@@ -16,7 +16,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from latex import compile_pdf, flat
 
-from ethicard.escape import md_block, md_inline, tex, tex_inline
+from ethicard.escape import md_block, md_inline, tex, tex_inline, tex_source_lines, tex_text
 from ethicard.latexmd import tex_markdown
 
 SPECIALS = "\\{}$&#^_%~<>|\"`'[]*-,!?@=+/.:;()\t\n\r \u00a0\u2028"
@@ -95,6 +95,7 @@ EXAMPLES = {"tex": 0}
 
 
 def _check_tex(text: str, escaped: str) -> None:
+    escaped = escaped.replace("{}%\n", "{}")  # a source line that ends after an empty group (long text)
     for token in TEX_TOKEN.findall(escaped):
         for name in re.findall(r"\\([A-Za-z]+)", token):
             assert name.startswith("text") or name in NAMED or name == "ensuremath" or name in MATH, name
@@ -113,13 +114,14 @@ def test_tex_escaper_keeps_any_text_as_text_and_a_sample_compiles_literally(tmp_
 
     @settings(max_examples=500, deadline=None, database=None)
     @given(ANY, LITERAL)
+    @example("\x1b" * 19 + "\U00010000", "")  # long enough to be spread over two source lines
     def check(text: str, plain: str) -> None:
         EXAMPLES["tex"] += 1
         for sample in (text, plain):
             block, inline = tex(sample), tex_inline(sample)
             _check_tex(sample, block)
             _check_tex(sample, inline)
-            assert "\n" not in inline
+            assert "\n\n" not in inline and "\n" not in tex_inline(sample[:10])
             assert "\n\n\n" not in block and block == block.strip()
         for char in text:
             if 0x1F000 <= ord(char) < 0x20000:
@@ -303,3 +305,20 @@ def test_tex_markdown_time_grows_linearly(name: str) -> None:
         repeats *= 2
     ratio = _seconds(unit * repeats * 4) / small
     assert ratio < 8, f"{name}: {ratio:.1f} times longer for 4 times the input"
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(ANY, min_size=1, max_size=40).map(" ".join), st.integers(min_value=8, max_value=120))
+def test_tex_source_lines_are_short_and_typeset_as_one_line(text: str, width: int) -> None:
+    """Breaking generated LaTeX into source lines changes nothing TeX prints: a space becomes a line
+    break, or '%' ends a line after an empty group, and then the next line does not start with a
+    space (TeX would drop it)."""
+    one_line = tex_text(text.replace("\n", " "))
+    wrapped = tex_source_lines(one_line, width)
+    lines = wrapped.split("\n")
+    ends = [line.endswith("{}%") for line in lines[:-1]]  # a comment, not an escaped '\\%'
+    joined = "".join(line[:-1] if end else line + " " for line, end in zip(lines[:-1], ends, strict=True))
+    assert joined + lines[-1] == one_line
+    assert not [line for end, line in zip(ends, lines[1:], strict=True) if end and line.startswith(" ")]
+    pieces = re.split(r" |(?<=\{\})", one_line)  # the places a line may end
+    assert max(map(len, lines)) <= width + max(map(len, pieces)) + 1

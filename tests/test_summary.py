@@ -147,3 +147,8 @@ def test_summary_refuses_what_it_cannot_make(ethicard, extra: list[str]) -> None
     result = ethicard("render", EXAMPLE, "--summary", *extra)
     assert result.code == 2
     assert "--summary" in result.err
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "tex", "json"])
+def test_minimal_summary_matches_golden(summaries, golden, fmt: str) -> None:
+    golden(summaries["minimal", fmt], DATA / f"minimal.summary.{fmt}")
