@@ -13,10 +13,9 @@ if any of the README's own values would read differently, nothing is written (an
 Bounds follow Hugging Face's own reader (``huggingface_hub.repocard.REGEX_YAML_BLOCK``): the
 front matter opens with a ``---`` line (after blank lines at most) and ends at the first later line
 that is ``---`` at column 0 (trailing spaces allowed); an indented ``---`` inside a block scalar is
-text.  Line endings may be LF, CRLF or CR, and added lines use the
-file's own.  The YAML is read as parser events only: nothing is constructed, so a 5,000-digit
-number or a billion-laughs alias cannot blow up; nesting is capped; duplicate keys, at any level,
-are refused with their line.
+text.  Line endings may be LF, CRLF or CR, and added lines use the file's own.  The YAML is read
+as parser events only: nothing is constructed, so a 5,000-digit number or a billion-laughs alias
+cannot blow up; nesting is capped; duplicate keys, at any level, are refused with their line.
 """
 
 from __future__ import annotations

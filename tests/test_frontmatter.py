@@ -188,13 +188,13 @@ def test_many_keys_are_read_in_linear_time(tmp_path: Path) -> None:
 
 _text = st.text(alphabet="abcnoyes01.-_ :#'\"", min_size=0, max_size=12)
 _scalar = st.one_of(_text, st.integers(-1000, 10**30), st.floats(allow_nan=False), st.booleans(), st.none())
-_value = st.recursive(
-    _scalar,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(st.text("abxyz_", min_size=1, max_size=6), inner, max_size=4)
-    ),
-    max_leaves=12,
-)
+
+
+def _nest(inner: st.SearchStrategy) -> st.SearchStrategy:
+    return st.lists(inner, max_size=4) | st.dictionaries(st.text("abxyz_", min_size=1, max_size=6), inner, max_size=4)
+
+
+_value = st.recursive(_scalar, _nest, max_leaves=12)
 _key = st.sampled_from(["license", "tags", "language", "version", "datasets", "library_name", "x", "y-z", "a b"])
 
 
