@@ -262,3 +262,36 @@ def test_locate_resolves_dotted_paths_to_keys_or_their_nearest_ancestor() -> Non
     assert locate(document, "c") == (5, 1)
     assert locate(document, "nowhere.at.all") == (1, 1)
     assert locate(document, "") == (1, 1)
+
+
+def test_a_finding_about_a_field_points_at_that_field(ethicard) -> None:
+    """Rules on structured fields (no item) are located at the field the rule tests."""
+    card = DATA / "hostile" / "html.yaml"
+    result = ethicard("check", "--format", "sarif", card)
+    entries = [
+        e for e in json.loads(result.out)["runs"][0]["results"] if e["ruleId"] == "distribution_metric_parameters"
+    ]
+    assert len(entries) == 1
+    location = entries[0]["locations"][0]
+    lines = card.read_text(encoding="utf-8").splitlines()
+    line, col = (
+        location["physicalLocation"]["region"]["startLine"],
+        location["physicalLocation"]["region"]["startColumn"],
+    )
+    assert lines[line - 1][col - 1 :] == "distribution_metrics:"
+    assert location["logicalLocations"][0]["fullyQualifiedName"] == "evaluation.distribution_metrics"
+
+
+def test_step_summary_lists_at_most_max_rows_cards_and_counts_the_rest(tmp_path: Path) -> None:
+    from ethicard.batch import CardResult
+    from ethicard.step_summary import MAX_ROWS, StepSummary
+
+    summary = StepSummary(str(tmp_path / "summary.md"), gated=False)
+    for number in range(MAX_ROWS + 5):
+        summary.add(CardResult(file=f"card{number}.yaml", valid=True, score=50.0, gaps=("labelling",)))
+    summary.write()
+    text = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert text.count("| card") == MAX_ROWS
+    assert f"{MAX_ROWS + 5} cards: {MAX_ROWS + 5} valid, 0 invalid" in text
+    assert f"... and 5 more cards (the first {MAX_ROWS} are listed)." in text
+    assert "| card0.yaml | yes | 50.0% | No labelling of synthetic images |" in text
