@@ -105,7 +105,9 @@ class _Tally:
         self.internal += result.internal_error
 
     def totals(self) -> str:
-        text = f"{self.cards} cards: {self.valid} valid, {self.cards - self.valid} invalid"
+        text = (
+            f"{self.cards} card{'s' if self.cards != 1 else ''}: {self.valid} valid, {self.cards - self.valid} invalid"
+        )
         if self.gated:
             text += f"; {self.passed} passed the gate, {self.cards - self.passed} did not"
         return text

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import DATA, EXAMPLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -87,7 +88,7 @@ def test_github_annotations_point_at_the_answers_concerned(ethicard, tmp_path: P
     assert len(limits) == 1 and int(limits[0]["line"]) == _key_line(CARD, "answers")[0]
     assert len(limits[0]["message"].split("\n")) == 5 and "intrinsic_limit_grounding" in limits[0]["message"]
     assert len({(a["line"], a["title"]) for a in found}) == len(found)
-    assert result.out.endswith("ethicard: 1 cards: 1 valid, 0 invalid\n")
+    assert result.out.endswith("ethicard: 1 card: 1 valid, 0 invalid\n")
 
 
 def test_github_escapes_file_names_and_locates_validation_problems(ethicard, tmp_path: Path) -> None:
@@ -190,13 +191,32 @@ def test_the_schema_check_rejects_a_broken_sarif_log(ethicard, tmp_path: Path) -
     assert _validate_sarif(log).returncode == 1
 
 
-def test_sarif_of_no_findings_is_valid_and_stable(ethicard, tmp_path: Path) -> None:
-    first = ethicard("check", "--format", "sarif", EXAMPLE)
-    second = ethicard("check", "--format", "sarif", "--jobs", "2", EXAMPLE, EXAMPLE)
-    assert first.code == second.code == 0
-    assert first.out == second.out  # a file named twice is checked once; byte-identical output
-    (tmp_path / "ok.sarif").write_text(first.out, encoding="utf-8")
+def test_sarif_of_no_findings_is_valid(ethicard, tmp_path: Path) -> None:
+    result = ethicard("check", "--format", "sarif", EXAMPLE, EXAMPLE)
+    assert result.code == 0
+    sarif = json.loads(result.out)
+    assert sarif["runs"][0]["results"] == []  # a file named twice is checked once
+    (tmp_path / "ok.sarif").write_text(result.out, encoding="utf-8")
     assert _validate_sarif(tmp_path / "ok.sarif").returncode == 0
+
+
+@pytest.mark.parametrize("fmt", ["github", "sarif"])
+def test_located_output_is_the_same_in_one_process_or_several(ethicard, tmp_path: Path, fmt: str) -> None:
+    for name in ("a.yaml", "b.yaml", "c.yaml"):
+        (tmp_path / name).write_text(CARD, encoding="utf-8")
+    (tmp_path / "d.yaml").write_text((DATA / "invalid" / "about_errors.yaml").read_text(encoding="utf-8"))
+    one = ethicard("check", "--format", fmt, "--strict", ".")
+    several = ethicard("check", "--format", fmt, "--strict", "--jobs", "2", ".")
+    assert one.code == several.code == 1
+    assert (
+        one.out == several.out
+        and one.out.count(
+            "answers.design.stakeholder_refusal_in_design"
+            if fmt == "sarif"
+            else "Note on stakeholder_refusal_in_design"
+        )
+        == 3
+    )
 
 
 def test_step_summary_is_appended_with_escaped_cells(ethicard, tmp_path: Path) -> None:
@@ -242,3 +262,36 @@ def test_locate_resolves_dotted_paths_to_keys_or_their_nearest_ancestor() -> Non
     assert locate(document, "c") == (5, 1)
     assert locate(document, "nowhere.at.all") == (1, 1)
     assert locate(document, "") == (1, 1)
+
+
+def test_a_finding_about_a_field_points_at_that_field(ethicard) -> None:
+    """Rules on structured fields (no item) are located at the field the rule tests."""
+    card = DATA / "hostile" / "html.yaml"
+    result = ethicard("check", "--format", "sarif", card)
+    entries = [
+        e for e in json.loads(result.out)["runs"][0]["results"] if e["ruleId"] == "distribution_metric_parameters"
+    ]
+    assert len(entries) == 1
+    location = entries[0]["locations"][0]
+    lines = card.read_text(encoding="utf-8").splitlines()
+    line, col = (
+        location["physicalLocation"]["region"]["startLine"],
+        location["physicalLocation"]["region"]["startColumn"],
+    )
+    assert lines[line - 1][col - 1 :] == "distribution_metrics:"
+    assert location["logicalLocations"][0]["fullyQualifiedName"] == "evaluation.distribution_metrics"
+
+
+def test_step_summary_lists_at_most_max_rows_cards_and_counts_the_rest(tmp_path: Path) -> None:
+    from ethicard.batch import CardResult
+    from ethicard.step_summary import MAX_ROWS, StepSummary
+
+    summary = StepSummary(str(tmp_path / "summary.md"), gated=False)
+    for number in range(MAX_ROWS + 5):
+        summary.add(CardResult(file=f"card{number}.yaml", valid=True, score=50.0, gaps=("labelling",)))
+    summary.write()
+    text = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert text.count("| card") == MAX_ROWS
+    assert f"{MAX_ROWS + 5} cards: {MAX_ROWS + 5} valid, 0 invalid" in text
+    assert f"... and 5 more cards (the first {MAX_ROWS} are listed)." in text
+    assert "| card0.yaml | yes | 50.0% | No labelling of synthetic images |" in text

@@ -10,6 +10,7 @@ with its dependencies from wheels fetched once per session (conftest.offline_pip
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -61,6 +62,22 @@ def test_hook_definitions_follow_pre_commit_conventions() -> None:
     for hook in hooks.values():
         assert hook["language"] == "python" and hook["pass_filenames"] is True
         assert hook["minimum_pre_commit_version"] == "3.0.0"
+    done = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    cards = re.compile(hooks["ethicard-check"]["files"])
+    assert [name for name in _NAMES if cards.search(name)] == ["ethicard.yaml", "a/b/ethicard.yml", "cards/x.card.yaml"]
+    images = re.compile(hooks["ethicard-inspect"]["files"])
+    assert [name for name in _IMAGES if images.search(name)] == ["x.png", "a/B.JPEG", "s.nii.gz", "ct/1.dcm"]
+
+
+_NAMES = ["ethicard.yaml", "a/b/ethicard.yml", "cards/x.card.yaml", "myethicard.yaml", "config.yaml", ".github/w.yml"]
+_IMAGES = ["x.png", "a/B.JPEG", "s.nii.gz", "ct/1.dcm", "notes.txt", "png.yaml"]
 
 
 def test_check_hook_passes_a_good_card_and_fails_a_broken_one(
