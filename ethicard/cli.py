@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EthicardError, UsageError
+from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EthicardError, UsageError, printable
 
 if TYPE_CHECKING:
     from .assessment import Report
@@ -169,13 +169,13 @@ def _render(args: argparse.Namespace) -> int:
     if args.standalone and fmt != "tex":
         raise UsageError("--standalone applies to the tex format only")
     if args.output:
-        refuse_same_file(args.output, args.file, *([args.template] if args.template else []))
+        refuse_same_file(args.output, *_inputs(args))
     if FORMATS[fmt].convert is not None:  # a binary document (PDF): to a file only
         if not args.output:
             raise UsageError(f"{fmt} output is a binary file; name it with -o, e.g. -o card.{fmt}")
         report = _report(args.file, args.checklist, args.max_bytes)
         write_atomic(args.output, render_bytes(report, fmt, template=args.template))
-        print(f"wrote {args.output}", file=sys.stderr)
+        print(printable(f"wrote {args.output}"), file=sys.stderr)
         return EXIT_OK
     report = _report(args.file, args.checklist, args.max_bytes)
     if args.template:
@@ -186,13 +186,20 @@ def _render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """Every file a command reads, none of which its output may replace: the card, and the
+    template and checklist when they are files (a checklist may also be a bundled id)."""
+    given = [args.file, getattr(args, "template", None), getattr(args, "checklist", None)]
+    return [path for path in given if path and (path == args.file or os.path.lexists(path))]
+
+
 def _emit(output: str | None, text: str) -> None:
     """Write text to the output file atomically, or to standard output when none is named."""
     from .files import write_atomic
 
     if output:
         write_atomic(output, text)
-        print(f"wrote {output}", file=sys.stderr)
+        print(printable(f"wrote {output}"), file=sys.stderr)
     else:
         sys.stdout.write(text)
 
@@ -204,7 +211,7 @@ def _render_into(args: argparse.Namespace) -> int:
 
     if args.output or args.standalone or args.fmt not in (None, "md", "hf"):
         raise UsageError("--into writes the Markdown card into a README; it takes no -o, -f or --standalone")
-    refuse_same_file(args.into, args.file)
+    refuse_same_file(args.into, *_inputs(args))
     report = _report(args.file, args.checklist, args.max_bytes)
     changed = update(args.into, render(report, "md"), metadata(report))
     print(f"updated {args.into}" if changed else f"{args.into} is up to date", file=sys.stderr)
@@ -224,7 +231,7 @@ def _badge(args: argparse.Namespace) -> int:
     from .files import refuse_same_file
 
     if args.output:
-        refuse_same_file(args.output, args.file)
+        refuse_same_file(args.output, *_inputs(args))
     _emit(args.output, svg(_report(args.file, args.checklist, args.max_bytes)))
     return EXIT_OK
 
@@ -269,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         return EXIT_PROBLEMS
     except UsageError as exc:
-        print(f"ethicard: error: {exc}", file=sys.stderr)
+        print(printable(f"ethicard: error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -279,5 +286,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             raise
-        print(f"ethicard: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        message = f"ethicard: internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
+        print(printable(message), file=sys.stderr)
         return EXIT_INTERNAL

@@ -19,7 +19,7 @@ import yaml
 
 from .assessment import Report
 from .errors import EthicardError, Problem
-from .files import write_atomic
+from .files import read_regular, write_atomic
 
 BEGIN = "<!-- ethicard:begin -->"
 END = "<!-- ethicard:end -->"
@@ -91,7 +91,7 @@ def update(path: str | os.PathLike[str], card: str, offered: dict[str, Any]) -> 
     if target.is_dir():
         raise EthicardError([Problem(name, 0, 0, (), "is a directory, not a README file")])
     try:
-        raw = target.read_bytes() if target.exists() else b""
+        raw = read_regular(target) if target.exists() else b""  # a pipe is refused, not waited on
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
