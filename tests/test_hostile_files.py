@@ -161,3 +161,84 @@ def test_temporary_files_left_by_a_killed_process_are_cleaned_up(ethicard, tmp_p
     assert ethicard("render", "card.yaml", "-o", "out.md").code == 0
     assert not stale.exists()
     assert fresh.exists() and other.exists()  # maybe another process's; not a name of ours
+
+
+# --- a researcher's own HTML template, printed to PDF: no script, no file, no address ------
+
+
+def test_a_custom_template_printed_to_pdf_runs_no_script_and_loads_nothing(ethicard, tmp_path: Path) -> None:
+    import http.server
+    import threading
+
+    from conftest import require_tool
+
+    pdftotext = require_tool("pdftotext")
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # the name http.server calls
+            requests.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"body::after { content: 'NETWORKCSS'; }")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRETFILE", encoding="utf-8")
+    (tmp_path / "t.html.j2").write_text(
+        f'<!DOCTYPE html><html><head><link rel="stylesheet" href="{url}/a.css">'
+        f'<meta http-equiv="refresh" content="0; url={secret.as_uri()}"></head><body>'
+        "<p id=x>STATIC {{ card.about.name }}</p>"
+        "<script>document.getElementById('x').textContent = 'SCRIPTRAN';</script>"
+        f'<iframe src="{secret.as_uri()}"></iframe><img src="{url}/i.png"><object data="{secret.as_uri()}"></object>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    shutil.copy(MINIMAL, tmp_path / "card.yaml")
+    try:
+        result = ethicard("render", "card.yaml", "--template", "t.html.j2", "-o", "card.pdf")
+    finally:
+        server.shutdown()
+    assert result.code == 0, result.err
+    text = subprocess.run(
+        [pdftotext, tmp_path / "card.pdf", "-"], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    assert "STATIC Tiny synthetic dermoscopy set" in text
+    assert "SCRIPTRAN" not in text and "SECRETFILE" not in text and "NETWORKCSS" not in text
+    assert requests == []
+    html = ethicard("render", "card.yaml", "--template", "t.html.j2", "-f", "html")
+    assert html.out.startswith('<!DOCTYPE html><meta http-equiv="Content-Security-Policy" content="default-src')
+    assert "refresh" not in html.out
+
+
+def test_ctrl_c_while_printing_stops_chromium_and_leaves_no_temporary_folder(tmp_path: Path) -> None:
+    import signal
+
+    shutil.copy(ROOT / "examples" / "cxr-ldm" / "card.yaml", tmp_path / "card.yaml")
+    scratch = tmp_path / "tmp"  # this run's own temporary folder: other runs may print PDFs too
+    scratch.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ETHICARD_")}
+    env["TMPDIR"] = str(scratch)
+    process = subprocess.Popen(
+        [*_ethicard_command(), "render", "card.yaml", "-o", "card.pdf"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while not list(scratch.glob("ethicard-pdf-*/profile/*")) and time.monotonic() < deadline:
+        time.sleep(0.02)  # until Chromium has started writing its profile
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode in (0, 130), err
+    assert "internal error" not in err and "Traceback" not in err
+    assert [p.name for p in scratch.iterdir() if not p.name.startswith("_jinja2-cache")] == []
+    leftover = subprocess.run(["pgrep", "-f", f"user-data-dir={scratch}"], capture_output=True, text=True)
+    assert leftover.stdout == ""  # no Chromium left running
