@@ -6,12 +6,15 @@ a card can never disagree about what is answered.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .models import Answer, CardBase, Checklist, Item, Section
 from .rules import UNANSWERED as UNANSWERED
 from .rules import Finding, evaluate
 
+MIN_REASON_WORDS = 3  # "No patient data." is a reason; ".", "N/A" and "see above" are not
+_REAL_WORD = re.compile(r"[^\W\d_]{2,}")  # two or more letters
 _CREDIT = {"addressed": 1.0, "partial": 0.5, "not addressed": 0.0, UNANSWERED: 0.0}
 
 
@@ -23,6 +26,7 @@ class ItemResult:
     item: Item
     answer: Answer | None
     applies: bool  # the item asks about this card's kind
+    always_applies: bool = False  # an intrinsic limit: "not applicable" never takes it out of the count
 
     @property
     def status(self) -> str:
@@ -34,11 +38,13 @@ class ItemResult:
     @property
     def counted(self) -> bool:
         """Whether the item counts towards completeness: it applies, and is not justly excluded."""
-        return self.applies and not (self.status == "not applicable" and self.justified)
+        return self.applies and not (self.status == "not applicable" and self.justified and not self.always_applies)
 
     @property
     def justified(self) -> bool:
-        return self.answer is not None and bool(self.answer.answer.strip())
+        """The answer gives a reason: at least :data:`MIN_REASON_WORDS` words of letters, so that
+        ".", "n/a" or "-" cannot take an item out of the count (see README, Completeness)."""
+        return self.answer is not None and len(_REAL_WORD.findall(self.answer.answer)) >= MIN_REASON_WORDS
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -47,7 +53,7 @@ class ItemResult:
         if self.answer is None or not self.applies:
             return ()
         if self.status == "not applicable" and not self.justified:
-            notes.append("marked not applicable without a justification")
+            notes.append(f"marked not applicable without a reason (at least {MIN_REASON_WORDS} words)")
         if self.status == "addressed" and not self.answer.evidence:
             notes.append("marked addressed without evidence")
         if self.status in ("addressed", "partial") and not self.answer.answer.strip():
@@ -69,7 +75,7 @@ class ItemResult:
             return f"The card does not {what} ({ident}: {status})"
         if status == "not applicable" and not self.justified:
             return f"The card does not {what}: {ident} is marked not applicable without a reason"
-        if status in ("addressed", "partial") and not self.justified:
+        if status in ("addressed", "partial") and not (self.answer and self.answer.answer.strip()):
             return f"The card does not {what}: {ident} is marked {status} with no answer text"
         return None
 
@@ -225,10 +231,14 @@ def _score(results: tuple[ItemResult, ...]) -> float:
 def assess(card: CardBase, checklist: Checklist) -> Report:
     """Compute the report for a validated card."""
     kind = card.about.kind
+    intrinsic = {limit.item for limit in checklist.intrinsic_limits}
     sections = tuple(
         SectionResult(
             section,
-            tuple(ItemResult(section, item, card.answer(item.id), kind in item.kinds) for item in section.items),
+            tuple(
+                ItemResult(section, item, card.answer(item.id), kind in item.kinds, item.id in intrinsic)
+                for item in section.items
+            ),
         )
         for section in checklist.sections
     )
