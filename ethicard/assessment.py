@@ -6,6 +6,7 @@ a card can never disagree about what is answered.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from . import heuristics, locations
@@ -14,6 +15,8 @@ from .models import Answer, CardBase, Checklist, Item, Section
 from .rules import UNANSWERED as UNANSWERED
 from .rules import Finding, evaluate
 
+MIN_REASON_WORDS = 3  # "No patient data." is a reason; ".", "N/A" and "see above" are not
+_REAL_WORD = re.compile(r"[^\W\d_]{2,}")  # two or more letters
 _CREDIT = {"addressed": 1.0, "partial": 0.5, "not addressed": 0.0, UNANSWERED: 0.0}
 
 
@@ -26,6 +29,7 @@ class ItemResult:
     answer: Answer | None
     applies: bool  # the item asks about this card's kind
     partial_says_missing: bool = False  # format 2: a partial answer must say what is missing
+    always_applies: bool = False  # an intrinsic limit: "not applicable" never takes it out of the count
 
     @property
     def path(self) -> str:
@@ -44,11 +48,13 @@ class ItemResult:
     @property
     def counted(self) -> bool:
         """Whether the item counts towards completeness: it applies, and is not justly excluded."""
-        return self.applies and not (self.status == "not applicable" and self.justified)
+        return self.applies and not (self.status == "not applicable" and self.justified and not self.always_applies)
 
     @property
     def justified(self) -> bool:
-        return self.answer is not None and bool(self.answer.answer.strip())
+        """The answer gives a reason: at least :data:`MIN_REASON_WORDS` words of letters, so that
+        ".", "n/a" or "-" cannot take an item out of the count (see README, Completeness)."""
+        return self.answer is not None and len(_REAL_WORD.findall(self.answer.answer)) >= MIN_REASON_WORDS
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -59,7 +65,7 @@ class ItemResult:
         if self.answer.review:
             notes.append("the question changed since this answer was written: check it, then delete 'review: required'")
         if self.status == "not applicable" and not self.justified:
-            notes.append("marked not applicable without a justification")
+            notes.append(f"marked not applicable without a reason (at least {MIN_REASON_WORDS} words)")
         if self.status == "addressed" and not self.answer.evidence:
             notes.append("marked addressed without evidence")
         if self.status in ("addressed", "partial") and not self.answer.answer.strip():
@@ -83,7 +89,7 @@ class ItemResult:
             return f"The card does not {what} ({ident}: {status})"
         if status == "not applicable" and not self.justified:
             return f"The card does not {what}: {ident} is marked not applicable without a reason"
-        if status in ("addressed", "partial") and not self.justified:
+        if status in ("addressed", "partial") and not (self.answer and self.answer.answer.strip()):
             return f"The card does not {what}: {ident} is marked {status} with no answer text"
         return None
 
@@ -259,11 +265,20 @@ def assess(card: CardBase, checklist: Checklist) -> Report:
     heuristics; waivers answer findings outside the six gaps and notes, never a gap.
     """
     kind, format_2 = card.about.kind, card.format_version >= 2
+    intrinsic = {limit.item for limit in checklist.intrinsic_limits}
     sections = tuple(
         SectionResult(
             section,
             tuple(
-                ItemResult(section, item, card.answer(item.id), kind in item.kinds, format_2) for item in section.items
+                ItemResult(
+                    section,
+                    item,
+                    card.answer(item.id),
+                    kind in item.kinds,
+                    partial_says_missing=format_2,
+                    always_applies=item.id in intrinsic,
+                )
+                for item in section.items
             ),
         )
         for section in checklist.sections

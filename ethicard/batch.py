@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EthicardError, Problem, UsageError
+from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EthicardError, Problem, UsageError, printable, text_of_name
 
 if TYPE_CHECKING:
     from .annotations import Located
@@ -172,7 +172,7 @@ def check_cards(
     from .validate import load_checklist
 
     checklist = load_checklist(checklist_name, max_bytes=max_bytes) if checklist_name else None
-    workers = min(jobs or cores(), len(paths))
+    workers = min(jobs or cores(), cores(), len(paths))  # more processes than cores only cost memory
     if workers <= 1:
         return (check_card(path, checklist, max_bytes, options) for path in paths)
     return _in_pool(paths, workers, checklist, max_bytes, options)
@@ -233,9 +233,11 @@ class Output:
         problems = "".join(f"{problem}\n" for problem in result.problems)
         if result.internal_error:  # a bug, not a problem of the card: said as ethicard says internal errors
             problem = result.problems[0]
-            problems = f"ethicard: internal error while checking {result.file}: {problem.message} ({problem.hint})\n"
+            problems = _line(
+                f"ethicard: internal error while checking {result.file}: {problem.message} ({problem.hint})"
+            )
         if self.format == "json":
-            entry = _indent(json.dumps(_json_entry(result), indent=2), "    ")
+            entry = _indent(json.dumps(_json_text(_json_entry(result)), indent=2), "    ")
             return ("," if self.cards > 1 else "") + "\n" + entry, problems if result.internal_error else ""
         if self.format == "csv":
             return _csv_line(_csv_row(result)), problems
@@ -243,9 +245,9 @@ class Output:
         if result.internal_error:
             return "", problems
         if result.valid:
-            return "".join(f"{line}\n" for line in result.lines), ""
+            return "".join(map(_line, result.lines)), ""
         n = len(result.problems)
-        return problems + f"{result.file}: {n} problem{'s' if n != 1 else ''}\n", ""
+        return problems + _line(f"{result.file}: {n} problem{'s' if n != 1 else ''}"), ""
 
     def end(self) -> str:
         totals = {"cards": self.cards, "valid": self.valid, "invalid": self.cards - self.valid}
@@ -293,11 +295,16 @@ _NUMBERS = ("SCORE", "PROBLEMS")
 _CSV_HEADER = ("file", "valid", "checklist", "score", "problems", *STATUSES, "gaps", "gate_failures")
 
 
+def _line(text: str) -> str:
+    """One line of text output, through the one printable filter (see errors.printable)."""
+    return printable(text) + "\n"
+
+
 def _table_row(result: CardResult) -> list[str]:
     if not result.valid:
-        return [result.file, "no", "-", str(len(result.problems)), "-"]
+        return [printable(result.file), "no", "-", str(len(result.problems)), "-"]
     gaps = f"{len(result.gaps)}: {', '.join(result.gaps)}" if result.gaps else "0"
-    return [result.file, "yes", f"{result.score}", "0", gaps]
+    return [printable(result.file), "yes", f"{result.score}", "0", gaps]
 
 
 def _table_line(cells: Sequence[str], widths: Sequence[int], header: Sequence[str]) -> str:
@@ -332,8 +339,19 @@ def _csv_line(cells: Sequence[str]) -> str:
     import io
 
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    csv.writer(buffer, lineterminator="\n").writerow(map(printable, cells))
     return buffer.getvalue()
+
+
+def _json_text(value: Any) -> Any:
+    """Every string of a JSON entry as strict JSON can hold it (see errors.text_of_name)."""
+    if isinstance(value, str):
+        return text_of_name(value)
+    if isinstance(value, dict):
+        return {_json_text(key): _json_text(part) for key, part in value.items()}
+    if isinstance(value, list):
+        return [_json_text(part) for part in value]
+    return value
 
 
 def _json_entry(result: CardResult) -> dict[str, object]:

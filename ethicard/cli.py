@@ -286,13 +286,13 @@ def _render(args: argparse.Namespace) -> int:
     if args.summary and (args.template or FORMATS[fmt].summary is None):
         raise UsageError("--summary takes no --template; it renders md, html, pdf, tex and json")
     if args.output:
-        refuse_same_file(args.output, args.file, *([args.template] if args.template else []))
+        refuse_same_file(args.output, *_inputs(args))
     if FORMATS[fmt].convert is not None:  # a binary document (PDF): to a file only
         if not args.output:
             raise UsageError(f"{fmt} output is a binary file; name it with -o, e.g. -o card.{fmt}")
         report = _report(args.file, args.checklist, args.max_bytes, anonymous=args.anonymous)
         write_atomic(args.output, render_bytes(report, fmt, template=args.template, summary=args.summary))
-        print(f"wrote {args.output}", file=sys.stderr)
+        print(printable(f"wrote {args.output}"), file=sys.stderr)
         return EXIT_OK
     report = _report(args.file, args.checklist, args.max_bytes, anonymous=args.anonymous)
     if args.template:
@@ -303,13 +303,20 @@ def _render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """Every file a command reads, none of which its output may replace: the card, and the
+    template and checklist when they are files (a checklist may also be a bundled id)."""
+    given = [args.file, getattr(args, "template", None), getattr(args, "checklist", None)]
+    return [path for path in given if path and (path == args.file or os.path.lexists(path))]
+
+
 def _emit(output: str | None, text: str) -> None:
     """Write text to the output file atomically, or to standard output when none is named."""
     from .files import write_atomic
 
     if output:
         write_atomic(output, text)
-        print(f"wrote {output}", file=sys.stderr)
+        print(printable(f"wrote {output}"), file=sys.stderr)
     else:
         sys.stdout.write(text)
 
@@ -323,13 +330,13 @@ def _render_into(args: argparse.Namespace) -> int:
 
     if args.output or args.standalone or args.summary or args.fmt not in (None, "md", "hf"):
         raise UsageError("--into writes the Markdown card into a README; it takes no -o, -f, --standalone or --summary")
-    refuse_same_file(args.into, args.file)
+    refuse_same_file(args.into, *_inputs(args))
     report = _report(args.file, args.checklist, args.max_bytes, anonymous=args.anonymous)
     max_bytes = max_bytes_setting(args.max_bytes)
     done, notes, written = update(args.into, render(report, "md"), metadata(report), max_bytes=max_bytes)
     for note in [*([] if args.anonymous else advice(report, written)), *notes]:
         print(f"note: {printable(note)}", file=sys.stderr)
-    print(f"{args.into} is up to date" if done == "unchanged" else f"{done} {args.into}", file=sys.stderr)
+    print(printable(f"{args.into} is up to date" if done == "unchanged" else f"{done} {args.into}"), file=sys.stderr)
     return EXIT_OK
 
 
@@ -346,7 +353,7 @@ def _badge(args: argparse.Namespace) -> int:
     from .files import refuse_same_file
 
     if args.output:
-        refuse_same_file(args.output, args.file)
+        refuse_same_file(args.output, *_inputs(args))
     _emit(args.output, svg(_report(args.file, args.checklist, args.max_bytes)))
     return EXIT_OK
 
@@ -560,7 +567,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         return EXIT_PROBLEMS
     except UsageError as exc:
-        print(f"ethicard: error: {exc}", file=sys.stderr)
+        print(printable(f"ethicard: error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -570,5 +577,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             raise
-        print(f"ethicard: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        message = f"ethicard: internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
+        print(printable(message), file=sys.stderr)
         return EXIT_INTERNAL

@@ -14,13 +14,34 @@ Path_ = tuple[str | int, ...]
 
 def printable(text: str) -> str:
     """Text safe to print on one terminal line: control, format and separator characters (line
-    breaks, escape sequences, bidirectional overrides, zero-width spaces) shown as escapes."""
+    breaks, escape sequences, bidirectional overrides, zero-width spaces) shown as escapes.
+
+    This is the one filter for every line printed from input data (problems, summaries, tables,
+    file names).  A byte of a file name that is not UTF-8 (a lone surrogate from the file system)
+    is shown as ``\\xff``, so that a strict UTF-8 terminal or pipe can take every line."""
     if text.isprintable():
         return text
     return "".join(
-        char if char == " " or unicodedata.category(char)[0] not in "CZ" else char.encode("unicode_escape").decode()
-        for char in text
+        char if char == " " or unicodedata.category(char)[0] not in "CZ" else _escaped(char) for char in text
     )
+
+
+def _escaped(char: str) -> str:
+    if "\udc80" <= char <= "\udcff":  # os.fsdecode's stand-in for the byte it could not decode
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return char.encode("unicode_escape").decode()
+
+
+def text_of_name(text: str) -> str:
+    """A file name as exact text for data outputs (JSON): the same string, except that a byte
+    that is not UTF-8 becomes U+FFFD, since strict JSON readers refuse lone surrogates."""
+    if text.isprintable():
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate os.fsdecode does not make
+        raw = text.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
 
 
 def format_path(path: Path_) -> str:

@@ -96,7 +96,9 @@ def md_block(text: object) -> str:
 def md_link(text: object) -> str:
     """A web address as a clickable autolink; anything else as literal text."""
     value = str(text)
-    return f"<{value}>" if _SAFE_URL.match(value) else md_inline(value)
+    # '|' would end a table cell even inside an autolink (GitHub splits the row first): written
+    # as %7C, which names the same address.
+    return f"<{value.replace('|', '%7C')}>" if _SAFE_URL.match(value) else md_inline(value)
 
 
 # --- HTML ---------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from .errors import EthicardError, Path_, Problem, UsageError
+from .files import NOT_REGULAR, read_regular
 
 try:  # libyaml's C parser when present: several times faster
     from yaml import CSafeLoader as _SafeBase
@@ -166,8 +167,7 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
         return EthicardError([Problem(name, line, col, (), message, hint)])
 
     try:
-        with open(name, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
+        raw = read_regular(name, max_bytes + 1)
     except FileNotFoundError:
         hint = "a broken symbolic link" if os.path.islink(name) else ""
         raise fail("no such file", hint) from None
@@ -175,6 +175,8 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
         raise fail(f"is a folder, not a {what} file", "name a file") from None
     except OSError as exc:
         hint = "check the file's permissions" if isinstance(exc, PermissionError) else ""
+        if exc.strerror == NOT_REGULAR:
+            raise fail(f"is {NOT_REGULAR}", f"name a {what} file; pipes and devices are never read") from None
         raise fail(f"cannot be read ({exc.strerror or exc})", hint) from None
     if len(raw) > max_bytes:
         raise fail(

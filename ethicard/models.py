@@ -42,6 +42,17 @@ STATUSES: tuple[str, ...] = ("addressed", "partial", "not addressed", "not appli
 GapKind = Literal["labelling", "refusal", "problem_formulation", "reporting", "model_space_only", "limits"]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 SemVer = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+
+
+def _not_a_pydantic_name(value: str) -> str:
+    """Section and item ids become the field names of each card's model (see card_model), so
+    none may be a name pydantic's models already have (``model_config``, ``json``, ``copy``...)."""
+    if value.startswith("model_") or hasattr(BaseModel, value):
+        raise ValueError(f"'{value}' cannot be a section or item id: the card's model uses that name itself")
+    return value
+
+
+FieldId = Annotated[Identifier, AfterValidator(_not_a_pydantic_name)]
 CrossRef = Annotated[str, StringConstraints(pattern=r"^(claim2024|mi-claim-gen|neurips|hf-modelcard):[A-Za-z0-9_.-]+$")]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
 # Marks a card field that can tell who wrote the card: `render --anonymous` replaces it (anonymise.py).
@@ -78,7 +89,7 @@ Audience = Literal["developers", "stakeholders", "reviewers", "regulators"]
 class Item(_Strict):
     """One question of the checklist."""
 
-    id: Identifier
+    id: FieldId
     question: NonEmpty
     guidance: NonEmpty
     level: Level
@@ -96,7 +107,7 @@ class Item(_Strict):
 
 
 class Section(_Strict):
-    id: Identifier
+    id: FieldId
     title: NonEmpty
     intro: str = ""
     items: Annotated[list[Item], Field(min_length=1)]
@@ -389,7 +400,7 @@ class Checklist(_Strict):
 class SectionExtension(_Strict):
     """New items for a section of the base checklist, or a new section (which needs a title)."""
 
-    id: Identifier
+    id: FieldId
     title: NonEmpty | None = None
     intro: str | None = None
     items: Annotated[list[Item], Field(min_length=1)]

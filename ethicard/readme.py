@@ -11,14 +11,13 @@ not form one begin/end pair are refused, located, and the file is left untouched
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from pathlib import Path
 from typing import Any
 
 from .errors import EthicardError, Problem
-from .files import write_atomic
+from .files import read_regular, write_atomic
 from .frontmatter import Added
 
 BEGIN = "<!-- ethicard:begin -->"
@@ -121,8 +120,8 @@ def update(
         raise EthicardError([Problem(name, 0, 0, (), "is a directory, not a README file")])
     existed = target.exists()
     try:
-        with open(target, "rb") if existed else contextlib.nullcontext(None) as handle:
-            raw = handle.read(max_bytes + 1 if max_bytes else -1) if handle else b""
+        # read_regular refuses a pipe instead of waiting on it
+        raw = read_regular(target, max_bytes + 1 if max_bytes else -1) if existed else b""
         if max_bytes and len(raw) > max_bytes:
             hint = "raise the limit with --max-bytes or ETHICARD_MAX_BYTES"
             raise EthicardError([Problem(name, 0, 0, (), f"is larger than the limit of {max_bytes:,} bytes", hint)])

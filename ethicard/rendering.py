@@ -221,6 +221,8 @@ def render_template(
         compiled = env.template_class.from_code(env, code, env.make_globals(None))
         with escape.markdown_budget():
             text = compiled.render(card=card, standalone=standalone)
+        if chosen.autoescape:  # HTML: it loads nothing, like the bundled card (see pdf.locked_down)
+            text = pdf.locked_down(text)
     except jinja2.TemplateSyntaxError as exc:
         problem = Problem(path, exc.lineno or 0, 0, (), f"template syntax error: {exc.message}")
         raise EthicardError([problem]) from None

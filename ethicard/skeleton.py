@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from .errors import printable
 from .models import Checklist
 
 _WIDTH = 96
@@ -110,9 +111,16 @@ _EVALUATION = (
 )
 
 
+def _inert(text: object) -> str:
+    """Checklist text that can only ever be the rest of one comment line: every kind of line
+    break and space Unicode has (U+0085, U+2028, U+2029 among them) becomes one space, and any
+    other control or format character is shown as an escape (see errors.printable)."""
+    return printable(" ".join(str(text).split()))
+
+
 def _comment(text: str, indent: str) -> list[str]:
     return textwrap.wrap(
-        text, _WIDTH - len(indent) - 2, initial_indent=f"{indent}# ", subsequent_indent=f"{indent}#   "
+        _inert(text), _WIDTH - len(indent) - 2, initial_indent=f"{indent}# ", subsequent_indent=f"{indent}#   "
     ) or [f"{indent}#"]
 
 
@@ -129,7 +137,7 @@ def skeleton(checklist: Checklist, kind: str) -> str:
     lines = [
         f"# yaml-language-server: $schema=./{SCHEMA_FILE}",
         f"# (completion and checks in editors: run 'ethicard schema > {SCHEMA_FILE}' in this folder)",
-        f"# MISyn disclosure card answering {checklist.id} {checklist.version}: {checklist.title}",
+        f"# MISyn disclosure card answering {checklist.id} {checklist.version}: {_inert(checklist.title)}",
         "# For each question set status to one of: addressed | partial | not addressed | not applicable,",
         "# write the answer (Markdown) and the evidence (where in the paper or repository; URLs).",
         "# Questions whose status is left empty count as unanswered; a partial answer says what is missing",
@@ -159,7 +167,7 @@ def skeleton(checklist: Checklist, kind: str) -> str:
         items = [item for item in section.items if kind in item.kinds]
         if not items:
             continue
-        lines += ["", f"  # ---- {section.title} ----", f"  {section.id}:"]
+        lines += ["", f"  # ---- {_inert(section.title)} ----", f"  {section.id}:"]
         for item in items:
             lines += _comment(item.question, "    ")
             lines += _comment(item.guidance, "    ")

@@ -254,4 +254,7 @@ def test_html_output_of_a_template_is_autoescaped(tmp_path: Path) -> None:
     template = tmp_path / "t.html.j2"
     template.write_text("<h1>{{ card.about.name }}</h1>", encoding="utf-8")
     out = render_template(assess(*load_card(card)), "html", template)
-    assert out == "<h1>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</h1>\n"
+    from ethicard.pdf import CONTENT_SECURITY_POLICY
+
+    policy = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
+    assert out == policy + "<h1>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</h1>\n"
