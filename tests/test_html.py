@@ -424,6 +424,15 @@ def test_example_card_loads_in_chromium_without_errors_or_requests(
     page.context.close()
 
 
+def _located_entries(card: Path) -> int:
+    """How many gap reasons and other findings the card shows, each a row of the located table."""
+    from ethicard import load_card
+    from ethicard.assessment import assess
+
+    report = assess(*load_card(card))
+    return sum(len(gap.entries) for gap in report.gaps_found) + sum(1 for f in report.findings if not f.gap)
+
+
 def test_hostile_card_runs_nothing_fetches_nothing_and_shows_the_text(browser: Any, ethicard, tmp_path: Path) -> None:
     result = ethicard("render", HOSTILE, "-o", "hostile.html")
     assert result.code == 0, result.err
@@ -466,8 +475,10 @@ def test_hostile_card_runs_nothing_fetches_nothing_and_shows_the_text(browser: A
     about_rows = 10 + 2  # the ten fixed rows (with a base model) and two links
     evaluation_rows = 7 * 2  # seven tables, each with its header row and one result
     gap_rows = 1 + 6
-    assert counts["tables"] == 1 + 7 + 1
-    assert counts["rows"] == about_rows + evaluation_rows + gap_rows
+    located_table = 1  # where the gaps and findings point (card format 2 and format 1 alike)
+    assert counts["tables"] == 1 + 7 + 1 + located_table
+    located_rows = 1 + _located_entries(HOSTILE)
+    assert counts["rows"] == about_rows + evaluation_rows + gap_rows + located_rows
 
     # the hostile text shows literally, as the author typed it
     visible = page.inner_text("main")
