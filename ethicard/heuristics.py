@@ -34,6 +34,7 @@ NOTE_IDS = (
     "problem_in_prose",
     "ethics_in_prose",
     "scope_in_prose",
+    "claims_in_prose",
 )
 LIMIT_ITEMS = ("intrinsic_limit_grounding", "intrinsic_limit_representation", "intrinsic_limit_distribution_shift")
 _TOKEN = re.compile(r"\w+(?:['\u2019]\w+)?|[.;:!?()]")
@@ -282,6 +283,7 @@ _PROSE_FACTS = (
     ("problem_in_prose", "problem", "clinical_need", "problem (motivation, clinical_need)"),
     ("ethics_in_prose", "ethics", "ethics_approval", "ethics (approvals or exemptions and what they cover)"),
     ("scope_in_prose", "scope", "evaluation_scope_declaration", "evaluation.scope (phase, statement, where)"),
+    ("claims_in_prose", "claims", "claims_backed_by_results", "claims (claim, kind, result, significant, test)"),
 )
 
 
@@ -292,7 +294,7 @@ def _facts_in_prose(card: CardBase, by_item: dict[str, tuple[str, str]]) -> list
     notes = []
     for note, block, item, fields in _PROSE_FACTS:
         given = card.evaluation.scope if block == "scope" else getattr(card, block)
-        if given is None and item in by_item:
+        if not given and item in by_item:
             notes.append(
                 Advice(
                     note,
