@@ -34,6 +34,7 @@ NOTE_IDS = (
     "problem_in_prose",
     "ethics_in_prose",
     "scope_in_prose",
+    "claims_in_prose",
 )
 LIMIT_ITEMS = ("intrinsic_limit_grounding", "intrinsic_limit_representation", "intrinsic_limit_distribution_shift")
 _TOKEN = re.compile(r"\w+(?:['\u2019]\w+)?|[.;:!?()]")
@@ -75,6 +76,12 @@ class Phrases:
         """(prefix, phrase) for phrases whose first word is a prefix (``anonymi*``)."""
         return tuple((phrase[0][:-1], phrase) for phrase in self.words if phrase[0].endswith("*"))
 
+    @functools.cached_property
+    def quick(self) -> re.Pattern[str]:
+        """Any phrase's first word, anywhere and in any case: a text without a match holds no phrase,
+        and one search of the text (no tokens made) decides most texts."""
+        return re.compile("|".join(sorted({re.escape(p[0].rstrip("*")) for p in self.words})), re.IGNORECASE)
+
     def starting(self, token: str) -> list[tuple[str, ...]]:
         """The phrases ``token`` may start: a constant number of look-ups per token."""
         found = self.exact.get(token, [])
@@ -107,6 +114,8 @@ def find(
     """The first phrase found in ``text`` as written there ("" when none), skipping negated ones
     and ones right after a word in ``unless_after`` ("clinical significance"); and which
     occurrence of those words it is, so that it can be located."""
+    if not phrases.quick.search(text):
+        return "", 0
     tokens = _tokens(text)
     for i, (token, start, _) in enumerate(tokens):
         for phrase in phrases.starting(token):
@@ -274,6 +283,7 @@ _PROSE_FACTS = (
     ("problem_in_prose", "problem", "clinical_need", "problem (motivation, clinical_need)"),
     ("ethics_in_prose", "ethics", "ethics_approval", "ethics (approvals or exemptions and what they cover)"),
     ("scope_in_prose", "scope", "evaluation_scope_declaration", "evaluation.scope (phase, statement, where)"),
+    ("claims_in_prose", "claims", "claims_backed_by_results", "claims (claim, kind, result, significant, test)"),
 )
 
 
@@ -284,7 +294,7 @@ def _facts_in_prose(card: CardBase, by_item: dict[str, tuple[str, str]]) -> list
     notes = []
     for note, block, item, fields in _PROSE_FACTS:
         given = card.evaluation.scope if block == "scope" else getattr(card, block)
-        if given is None and item in by_item:
+        if not given and item in by_item:
             notes.append(
                 Advice(
                     note,

@@ -433,6 +433,13 @@ def test_card_fits_a_phone_without_sideways_scrolling(browser: Any, ethicard, tm
         assert page.evaluate("c => getComputedStyle(c, '::before').content", cell.element_handle()).startswith('"')
         assert cell.evaluate("c => getComputedStyle(c).display") == "block"
         context.close()
+def _located_entries(card: Path) -> int:
+    """How many gap reasons and other findings the card shows, each a row of the located table."""
+    from ethicard import load_card
+    from ethicard.assessment import assess
+
+    report = assess(*load_card(card))
+    return sum(len(gap.entries) for gap in report.gaps_found) + sum(1 for f in report.findings if not f.gap)
 
 
 def test_hostile_card_runs_nothing_fetches_nothing_and_shows_the_text(browser: Any, ethicard, tmp_path: Path) -> None:
@@ -477,8 +484,10 @@ def test_hostile_card_runs_nothing_fetches_nothing_and_shows_the_text(browser: A
     about_rows = 9 + 2  # the nine fixed rows (with a base model) and two links
     evaluation_rows = 7 * 2  # seven tables, each with its header row and one result
     gap_rows = 1 + 6
-    assert counts["tables"] == 1 + 7 + 1
-    assert counts["rows"] == about_rows + evaluation_rows + gap_rows
+    located_table = 1  # where the gaps and findings point (card format 2 and format 1 alike)
+    assert counts["tables"] == 1 + 7 + 1 + located_table
+    located_rows = 1 + _located_entries(HOSTILE)
+    assert counts["rows"] == about_rows + evaluation_rows + gap_rows + located_rows
 
     # the hostile text shows literally, as the author typed it
     visible = page.inner_text("main")
