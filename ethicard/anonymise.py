@@ -7,8 +7,9 @@ shows the same placeholders and none can forget one.
 What is replaced:
 
 - every field marked personal in the card model (``json_schema_extra=PERSONAL`` in models.py:
-  today ``about.authors``, ``about.contact``, ``about.links``, ``about.base_model`` and the
-  address of each data source) by a neutral placeholder; link names are kept when they are
+  today ``about.authors``, ``about.contact``, ``about.links``, ``about.base_model``, the address
+  of each data source, and in format 2 each ethics approval's board and number) by a neutral
+  placeholder; link names are kept when they are
   generic (``paper``, ``code``, ...), others become ``link_1``, ``link_2``...;
 - in all free text (answers, evidence, descriptions, names of data sources...): every web and
   email address, and every occurrence of the strings those personal fields held: each author
@@ -18,7 +19,7 @@ What is replaced:
   ``about.name`` (the model or data set under review) is kept, even where an address contains it.
 
 What cannot be: a name that the personal fields do not give (a hospital named only in an
-answer, an ethics approval number, a grant id, a colleague thanked in prose).  ethicard says so
+answer, a format-1 card's ethics approval number, a grant id, a colleague thanked in prose).  ethicard says so
 every time (:data:`CAVEAT`) and reports how many places it changed: read the free text before
 submitting.
 """
@@ -39,9 +40,10 @@ WITHHELD = "withheld for double-blind review"
 URL = "https://anonymous.invalid/"
 IN_TEXT = "[anonymised]"
 CAVEAT = (
-    "ethicard replaced the authors, contact, links, base model and data source addresses, every web and "
-    "email address, and those names wherever they appear in the text; it cannot recognise names it was not "
-    "given (a hospital named only in an answer, an approval number, a grant id): read the free text before submitting"
+    "ethicard replaced the authors, contact, links, base model, data source addresses and ethics boards and "
+    "approval numbers, every web and email address, and those names wherever they appear in the text; it cannot "
+    "recognise names it was not given (a hospital named only in an answer, a grant id): read the free text before "
+    "submitting"
 )
 GENERIC_LINKS = frozenset(
     {"paper", "code", "weights", "data", "dataset", "synthetic_images", "issues", "card", "demo", "license", "licence"}

@@ -110,7 +110,7 @@ class _Facts:
 
 
 def _facts(report: Report) -> _Facts:
-    """The one mapping from the card's fields (card format 1) to what the record needs."""
+    """The one mapping from the card's fields (formats 1 and 2) to what the record needs."""
     about = report.card.about
     answers = {
         result.item.id: result.answer.answer.strip()
@@ -129,7 +129,8 @@ def _facts(report: Report) -> _Facts:
         authors=[author.strip() for author in about.authors],
         intended_uses=list(about.intended_uses),
         out_of_scope_uses=list(about.out_of_scope_uses),
-        sources=[f"{source.name} ({source.access})" for source in about.training_data],
+        sources=[f"{source.name} ({source.access})" for source in about.training_data]
+        + [f"{source.name} ({source.access}; {', '.join(source.roles)})" for source in report.card.data_sources],
         answers=answers,
         score=report.score,
         checklist=f"{report.checklist.id} {report.checklist.version}",

@@ -69,7 +69,7 @@ class _Facts:
 
 
 def _facts(report: Report) -> _Facts:
-    """The one mapping from the card's fields (card format 1) to what the metadata needs."""
+    """The one mapping from the card's fields (formats 1 and 2) to what the metadata needs."""
     about, evaluation = report.card.about, report.card.evaluation
     links = about.links
     return _Facts(
@@ -79,7 +79,8 @@ def _facts(report: Report) -> _Facts:
         license=(about.license or "").strip(),
         license_url=next((links[key] for key in _LICENCE_LINK_KEYS if key in links), ""),
         base_model=(about.base_model or "").strip(),
-        source_urls=[source.url for source in about.training_data if source.url],
+        source_urls=[source.url for source in about.training_data if source.url]
+        + [source.url for source in report.card.data_sources if source.url],
         distribution=[m.model_dump() for m in evaluation.distribution_metrics],
         paired=[m.model_dump() for m in evaluation.paired_metrics],
         # one row per number: a reader study's accuracy and agreement, a memorisation check's share flagged

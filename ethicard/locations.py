@@ -3,8 +3,8 @@
 Gap reasons, findings and notes carry the dotted card path they concern
 (``answers.technical_standards.synthetic_image_labelling``, ``labelling.methods``,
 ``evaluation.downstream[0].result``).  :func:`locate` turns one into a line and column of the
-file the card was read from: the value itself, or its nearest ancestor in the file when the value
-is not written there (an unanswered item points at its section).  Given the words a note found,
+file the card was read from: its key (or, for a list entry, its value), or its nearest ancestor in
+the file when it is not written there (an unanswered item points at its section).  Given the words a note found,
 it points at the words inside the text.  This is the one function other outputs (annotations,
 SARIF) resolve locations through.
 """
@@ -47,13 +47,28 @@ def locate(document: Any, dotted: str, words: str = "", occurrence: int = 0) -> 
     """
     if document is None or not dotted:
         return Location(dotted, 1, 1) if document is not None else Location(dotted)
-    line, col = document.locate(parse_path(dotted))
+    line, col = _key_or_value(document, parse_path(dotted))
     text = getattr(document, "text", None)
     if words and text:
         found = _find_words(text, line, col, words, occurrence)
         if found:
             line, col = found
     return Location(dotted, line, col)
+
+
+def _key_or_value(document: Any, path: Path_) -> tuple[int, int]:
+    """Where ``path`` stands: its value when the value starts on its key's line (``methods: [none]``
+    points at ``[none]``), else its key (a block below it: the line ``synthetic_image_labelling:``), and
+    a list entry's value (it has no key); when the card does not write it, its nearest ancestor."""
+    for end in range(len(path), 0, -1):
+        key: tuple[int, int] | None = document.keys.get(path[:end])
+        value: tuple[int, int] | None = document.values.get(path[:end])
+        if key and value:
+            return value if value[0] == key[0] else key
+        found = key or value
+        if found:
+            return found
+    return (1, 1)
 
 
 def _find_words(text: str, line: int, col: int, words: str, occurrence: int) -> tuple[int, int] | None:

@@ -739,7 +739,7 @@ class DataSourceEntry(_Strict):
     roles: Annotated[list[DataRole], Field(min_length=1)] = Field(
         description="train, tune, condition (the generator saw it) and/or evaluate (held out for testing)"
     )
-    url: Url | None = None
+    url: Url | None = Field(None, json_schema_extra=PERSONAL)
     description: str = ""
 
     @property
@@ -750,8 +750,8 @@ class DataSourceEntry(_Strict):
 class EthicsApproval(_Strict):
     """One research ethics approval and what it covers."""
 
-    board: NonEmpty
-    id: NonEmpty = Field(description="the approval or protocol number")
+    board: NonEmpty = Field(json_schema_extra=PERSONAL)
+    id: NonEmpty = Field(description="the approval or protocol number", json_schema_extra=PERSONAL)
     covers: Annotated[list[NonEmpty], Field(min_length=1)] = Field(
         description="names of the data_sources and evaluation.reader_studies it covers"
     )

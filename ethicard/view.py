@@ -307,15 +307,6 @@ def build(report: Report) -> dict[str, Any]:
     }
 
 
-def _waiver_view(waiver: object) -> dict[str, str]:
-    """A waiver as a label and its reason, whatever its model looks like (the card model may add
-    waivers; a summary shows each one the report carries)."""
-    data = waiver.model_dump(mode="json") if hasattr(waiver, "model_dump") else {"text": str(waiver)}
-    label = next((str(data[key]) for key in ("gap", "rule", "item", "id", "target") if data.get(key)), "waiver")
-    reason = next((str(data[key]) for key in ("reason", "justification", "text", "explanation") if data.get(key)), "")
-    return {"label": label, "reason": reason or NOT_STATED}
-
-
 def summary(report: Report) -> dict[str, Any]:
     """What a one-page summary shows (for a paper's main text, a reviewer or a release page): what
     the work is, completeness, the six gaps, the intrinsic limits, waivers and the contact."""
@@ -347,7 +338,7 @@ def summary(report: Report) -> dict[str, Any]:
             {"title": limit["title"], "status": limit["status"], "status_label": limit["status_label"]}
             for limit in shown["intrinsic_limits"]
         ],
-        "waivers": [_waiver_view(waiver) for waiver in getattr(report, "waivers", None) or ()],
+        "waivers": [{"label": w["rule"], "reason": w["reason"]} for w in shown["assessment"]["waivers"]],
         "contact": _stated(about.get("contact")),
         "card_link": links.get("card", ""),
     }

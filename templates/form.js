@@ -88,6 +88,8 @@
       out.fields = Object.keys(s.properties).map(function (key) {
         return { key: key, shape: shape(s.properties[key]), required: (s.required || []).indexOf(key) >= 0 };
       });
+    } else if (type === 'object' && s.additionalProperties && deref(s.additionalProperties).type === 'object') {
+      out.kind = 'kept';  /* e.g. retired answers, kept by 'ethicard migrate': carried through, not edited */
     } else if (type === 'object') { out.kind = 'map'; }
     else { out.kind = 'text'; out.pattern = s.pattern; }
     return out;
@@ -159,15 +161,23 @@
       boxes.push(box);
       group.appendChild(h('div', { cls: 'choice' }, [box, h('label', { 'for': id, text: String(option) })]));
     });
+    /* The choices come back in the order the card gave them, then in the order they were ticked:
+       a card read in and written out is the same card. */
+    var order = [];
+    boxes.forEach(function (b) {
+      b.addEventListener('change', function () { if (b.checked && order.indexOf(b.value) < 0) order.push(b.value); });
+    });
     return {
       el: group,
       get: function () {
-        var chosen = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+        var chosen = order.filter(function (v) { return boxes.some(function (b) { return b.checked && b.value === v; }); });
+        boxes.forEach(function (b) { if (b.checked && chosen.indexOf(b.value) < 0) chosen.push(b.value); });
         return chosen.length ? chosen : undefined;
       },
       set: function (value) {
         var list = Array.isArray(value) ? value.map(String) : (value ? [String(value)] : []);
         boxes.forEach(function (b) { b.checked = list.indexOf(b.value) >= 0; });
+        order = list.slice();
       }
     };
   }
@@ -258,8 +268,25 @@
     };
   }
 
+  function keptInput(key) {
+    var kept;
+    var note = h('p', { cls: 'help', hidden: true });
+    var el = h('div', { cls: 'field' }, [h('h3', { text: humanise(key) }), note]);
+    el.hidden = true;
+    return {
+      el: el,
+      get: function () { return isEmpty(kept) ? undefined : kept; },
+      set: function (value) {
+        kept = value && typeof value === 'object' ? value : undefined;
+        el.hidden = note.hidden = isEmpty(kept);
+        note.textContent = kept ? Object.keys(kept).join(', ') + ': kept as they are in the card (not edited here).' : '';
+      }
+    };
+  }
+
   function input(key, sh, required) {
     if (sh.kind === 'object') return objectInput(key, sh);
+    if (sh.kind === 'kept') return keptInput(key);
     if (sh.kind === 'choices') return choicesInput(key, sh);
     if (sh.kind === 'rows') {
       return repeated(key, sh, function () { return objectInput(key, sh.item, ' '); }, 'entry');
@@ -308,6 +335,11 @@
     radios[0].checked = true;
     var answer = h('textarea', { id: base + '-answer', rows: 4, 'aria-describedby': base + '-guidance' });
     var evidence = h('textarea', { id: base + '-evidence', rows: 2, 'aria-describedby': base + '-evidence-help' });
+    var missing = h('textarea', { id: base + '-missing', rows: 2 });
+    var missingField = h('div', { cls: 'field', hidden: true }, [h('label', { 'for': base + '-missing', text: 'What is still missing' }), missing]);
+    var review = h('input', { type: 'checkbox', id: base + '-review' });
+    var reviewField = h('div', { cls: 'choice review-flag', hidden: true }, [review,
+      h('label', { 'for': base + '-review', text: 'Check this answer again: the question changed (ethicard migrate); untick when checked' })]);
     var shown = h('p', { cls: 'item-status', 'aria-live': 'polite' });
     var level = h('span', { cls: 'level level-' + item.level, text: item.level === 'required' ? 'Required' : 'Recommended' });
     var el = h('fieldset', { cls: 'item', id: base }, [
@@ -320,8 +352,13 @@
         h('label', { 'for': base + '-evidence', text: 'Evidence' }),
         h('p', { cls: 'help', id: base + '-evidence-help', text: 'Where in the paper or repository, or URLs \u00b7 one per line' }),
         evidence
-      ])
+      ]),
+      missingField,
+      reviewField
     ]);
+    /* 'missing' is for a partial answer: asked then, or while it holds text; 'review' is set by
+       'ethicard migrate' only, so its box is shown only for an answer that came with it. */
+    function showMissing() { missingField.hidden = status() !== 'partial' && !missing.value.trim(); }
     function status() {
       var checked = radios.filter(function (r) { return r.checked; })[0];
       return checked && checked.value ? checked.value : undefined;
@@ -332,6 +369,7 @@
       status: status,
       text: function () { return answer.value; },
       show: function () {
+        showMissing();
         var s = status() || 'unanswered';
         shown.textContent = '';
         shown.appendChild(statusBadge(s));
@@ -343,6 +381,8 @@
         if (answer.value.trim()) out.answer = answer.value;
         var lines = evidence.value.split('\n').map(function (l) { return l.trim(); }).filter(Boolean);
         if (lines.length) out.evidence = lines;
+        if (missing.value.trim()) out.missing = missing.value;
+        if (review.checked) out.review = 'required';
         return isEmpty(out) ? undefined : out;
       },
       set: function (value) {
@@ -351,6 +391,10 @@
         answer.value = value.answer || '';
         var ev = value.evidence;
         evidence.value = (Array.isArray(ev) ? ev : (ev ? [ev] : [])).join('\n');
+        missing.value = value.missing === undefined || value.missing === null ? '' : String(value.missing);
+        review.checked = value.review === 'required';
+        reviewField.hidden = !review.checked;
+        showMissing();
       }
     };
   }
@@ -717,6 +761,31 @@
   var sectionViews = [];
   var status = h('p', { cls: 'message', role: 'status', 'aria-live': 'polite' });
 
+  /* The card format the export is written in: the latest one, except for a format-1 card (made
+     from or imported) in which no format-2 field is filled, which stays format 1 as it came. */
+  var baseFormat = cfg.formats.latest;
+
+  function fieldAt(card, path) {
+    return path.split('.').reduce(function (v, key) { return v && typeof v === 'object' ? v[key] : undefined; }, card);
+  }
+
+  function cardFormat(card) {
+    var needsLatest = cfg.formats.format2.some(function (path) { return !isEmpty(fieldAt(card, path)); });
+    return needsLatest ? cfg.formats.latest : baseFormat;
+  }
+
+  /* A field the export's format refuses is hidden while empty (format 2 has data_sources instead of
+     about.training_data); one that holds a value stays, so 'ethicard check' can say what to move. */
+  function showFormatFields(card) {
+    var fmt = cardFormat(card);
+    cfg.formats.format1.forEach(function (path) {
+      var parts = path.split('.');
+      var block = blocks[parts[0]];
+      var child = block && block.children ? block.children.filter(function (c) { return c.key === parts[1]; })[0] : null;
+      if (child) child.widget.el.hidden = fmt > 1 && isEmpty(fieldAt(card, path));
+    });
+  }
+
   function currentKind() {
     var about = blocks.about ? blocks.about.get() : undefined;
     return (about && about.kind) || 'model';
@@ -724,15 +793,11 @@
 
   function collect() {
     var card = { checklist: { id: checklist.id, version: checklist.version } };
-    if (schema.properties.format) {
-      var fmt = deref(schema.properties.format);
-      if (fmt.anyOf) fmt = fmt.anyOf.map(deref).filter(function (m) { return m.type !== 'null'; })[0] || {};
-      var given = fmt.const !== undefined ? fmt.const : (fmt.enum ? Math.max.apply(null, fmt.enum) : fmt.default);
-      if (given !== undefined && given !== null) card.format = given;
-    }
     blockNames.forEach(function (name) {
       if (blocks[name]) { var v = blocks[name].get(); if (!isEmpty(v)) card[name] = v; }
     });
+    var fmt = cardFormat(card);
+    if (fmt > 1) card.format = fmt;
     var answers = {};
     sectionViews.forEach(function (sv) {
       var section = {};
@@ -750,6 +815,7 @@
   }
 
   function fill(card) {
+    baseFormat = card ? (Number(card.format) || 1) : cfg.formats.latest;
     card = card || { about: { kind: 'model' } };  /* a new card starts as a model card, as 'ethicard init' does */
     blockNames.forEach(function (name) { if (blocks[name]) blocks[name].set(card[name]); });
     var answers = card.answers || {};
@@ -786,6 +852,7 @@
 
   function update() {
     var kind = currentKind();
+    showFormatFields(collect());
     var all = [];
     sectionViews.forEach(function (sv) {
       var results = [];
@@ -962,6 +1029,8 @@
       h('div', { cls: 'reply' }, [
         h('p', { cls: 'item-status' }, [statusBadge(st)]),
         answer.answer ? h('div', { cls: 'text', text: answer.answer }) : h('p', { cls: 'missing', text: st === 'unanswered' ? 'No answer given.' : 'No explanation given.' }),
+        answer.missing ? h('p', { cls: 'still-missing' }, [h('strong', { text: 'Still missing: ' }), String(answer.missing)]) : null,
+        answer.review === 'required' ? h('p', { cls: 'missing', text: 'To check again: the question changed since this answer (ethicard migrate).' }) : null,
         h('h4', { text: 'Evidence' }),
         evidence
       ])
@@ -1001,15 +1070,27 @@
     var main = h('main', { id: 'main', tabindex: '-1' });
     var entries = [];
     var sectionIds = checklist.sections.map(function (s) { return s.id; });
+    /* The first block (about) has a section of its own; the other structured blocks share one, so
+       the table of contents stays short and the questions are a few Tab presses away. */
+    var facts = null;
     blockNames.forEach(function (name) {
       var sh = shape(schema.properties[name]);
-      if (name === 'format') return;
+      if (name === 'format') return;  /* written by cardFormat(), not asked */
       if (sh.kind === 'object') blocks[name] = objectInput(name, sh, humanise(name) + (sectionIds.indexOf(name) >= 0 ? ' (structured)' : ''));
       else blocks[name] = input(name, sh, false);
       if (sectionIds.indexOf(name) >= 0) return;
-      var id = 'block-' + name;
-      entries.push({ id: id, title: humanise(name) });
-      main.appendChild(h('section', { id: id, cls: 'block' }, [h('h2', { text: humanise(name) }), blocks[name].el]));
+      if (!entries.length) {
+        entries.push({ id: 'block-' + name, title: humanise(name) });
+        main.appendChild(h('section', { id: 'block-' + name, cls: 'block' }, [h('h2', { text: humanise(name) }), blocks[name].el]));
+        return;
+      }
+      if (!facts) {
+        facts = h('section', { id: 'block-facts', cls: 'block' }, [h('h2', { text: 'Structured facts' }),
+          h('p', { cls: 'intro', text: 'The facts the assessment reads besides the answers: fill in what applies.' })]);
+        entries.push({ id: 'block-facts', title: 'Structured facts' });
+        main.appendChild(facts);
+      }
+      facts.appendChild(blocks[name].el);
     });
     checklist.sections.forEach(function (section) {
       var id = 'section-' + section.id;

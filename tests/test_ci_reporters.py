@@ -251,21 +251,26 @@ def test_step_summary_never_writes_into_a_card(ethicard, tmp_path: Path) -> None
     assert card.read_text(encoding="utf-8") == CARD
 
 
-def test_locate_resolves_dotted_paths_to_keys_or_their_nearest_ancestor() -> None:
+def test_locate_resolves_dotted_paths_to_the_line_a_reader_fixes_or_the_nearest_ancestor() -> None:
     from ethicard.loader import parse
     from ethicard.locations import locate
 
     document = parse("a:\n  b:\n    - x: 1\n    - y: 2\nc: 3\n", "t.yaml")
-    assert locate(document, "a.b[1].y") == (4, 7)
-    assert locate(document, "a.b[1].z") == (4, 7)  # the list entry that holds the missing key
-    assert locate(document, "a.b") == (2, 3)
-    assert locate(document, "c") == (5, 1)
-    assert locate(document, "nowhere.at.all") == (1, 1)
-    assert locate(document, "") == (1, 1)
+
+    def at(dotted: str) -> tuple[int, int]:
+        where = locate(document, dotted)
+        return where.line, where.col
+
+    assert at("a.b[1].y") == (4, 10)  # a value on its key's line: the value
+    assert at("a.b[1].z") == (4, 7)  # the list entry that holds the missing key
+    assert at("a.b") == (2, 3)  # a block below its key: the key
+    assert at("c") == (5, 4)
+    assert at("nowhere.at.all") == (1, 1)
+    assert at("") == (1, 1)
 
 
 def test_a_finding_about_a_field_points_at_that_field(ethicard) -> None:
-    """Rules on structured fields (no item) are located at the field the rule tests."""
+    """Rules on structured fields (no item) are located at the row of the field the rule tests."""
     card = DATA / "hostile" / "html.yaml"
     result = ethicard("check", "--format", "sarif", card)
     entries = [
@@ -278,8 +283,9 @@ def test_a_finding_about_a_field_points_at_that_field(ethicard) -> None:
         location["physicalLocation"]["region"]["startLine"],
         location["physicalLocation"]["region"]["startColumn"],
     )
-    assert lines[line - 1][col - 1 :] == "distribution_metrics:"
-    assert location["logicalLocations"][0]["fullyQualifiedName"] == "evaluation.distribution_metrics"
+    assert lines[line - 2].strip() == "distribution_metrics:"  # the row itself, the first under that key
+    assert lines[line - 1][col - 1 :].startswith("metric:")
+    assert location["logicalLocations"][0]["fullyQualifiedName"] == "evaluation.distribution_metrics[0]"
 
 
 def test_step_summary_lists_at_most_max_rows_cards_and_counts_the_rest(tmp_path: Path) -> None:

@@ -248,8 +248,63 @@ def test_fill_by_clicking_and_typing_then_check_accepts_the_export(
     assert card["about"]["links"] == {"paper": "https://example.org/paper"}
     metric = card["evaluation"]["distribution_metrics"][0]
     assert [metric[key] for key in ("metric", "value", "n_medical", "dimensionality")] == ["FID", 11.8, 5000, "3D"]
-    answer = card["answers"]["technical_standards"]["synthetic_image_labelling"]
-    assert answer == {"status": "addressed", "answer": TRICKY, "evidence": ["Section 3", "https://example.org/code"]}
+    answer = {"status": "addressed", "answer": TRICKY, "evidence": ["Section 3", "https://example.org/code"]}
+    written = yaml.safe_load(exported.read_text(encoding="utf-8"))
+    assert written["format"] == 2  # a new card is written in the latest format
+    assert written["answers"]["technical_standards"]["synthetic_image_labelling"] == answer  # no defaults written
+    loaded = card["answers"]["technical_standards"]["synthetic_image_labelling"]
+    assert loaded == {**answer, "missing": "", "review": None}
+    opened.assert_quiet()
+
+
+def test_a_format_1_card_stays_format_1_until_a_format_2_block_is_filled(
+    ethicard: Any, open_page: Any, pages: dict[str, Path], tmp_path: Path
+) -> None:
+    """Every field the page treats as format-2 only is one the card model refuses without
+    'format: 2'; an imported format-1 card keeps its format and its answers' 'missing' and 'review'."""
+    from ethicard.form import FORMAT_2_FIELDS
+
+    one = tmp_path / "one.yaml"
+    one.write_text(
+        "checklist: {id: misyn, version: 1.2.0}\nabout: {kind: model, name: Old card}\nanswers:\n"
+        "  technical_standards:\n    synthetic_image_labelling:\n      status: partial\n"
+        "      missing: the DICOM attribute\n      review: required\n",
+        encoding="utf-8",
+    )
+    checklist = load_checklist("misyn")
+    skeleton = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    for path in FORMAT_2_FIELDS:
+        probe = yaml.safe_load(one.read_text(encoding="utf-8"))
+        block, _, key = path.partition(".")
+        probe.setdefault(block, {})
+        if key:
+            probe[block][key] = skeleton[block][key]
+        else:
+            probe[block] = skeleton[block]
+        (tmp_path / "probe.yaml").write_text(yaml.safe_dump(probe), encoding="utf-8")
+        with pytest.raises(Exception, match="format-2"):
+            load_card(str(tmp_path / "probe.yaml"), checklist)
+
+    opened = open_page(pages["blank"])
+    training = opened.page.locator("fieldset.repeated", has=opened.page.locator("legend", has_text="Training data"))
+    expect(training).to_be_hidden()  # format 2 names sources in data_sources instead
+    opened.page.set_input_files("#import-file", str(one))
+    expect(opened.page.locator(".message")).to_have_text("Imported one.yaml.")
+    expect(training).to_be_visible()
+    item = opened.page.locator("#item-synthetic_image_labelling")
+    assert item.get_by_label("What is still missing").input_value() == "the DICOM attribute"
+    back = yaml.safe_load(export(opened, tmp_path / "back.yaml").read_text(encoding="utf-8"))
+    assert "format" not in back and back["answers"] == yaml.safe_load(one.read_text(encoding="utf-8"))["answers"]
+    item.get_by_label(re.compile("^Check this answer again")).uncheck()
+    labelling = opened.page.locator("fieldset.group", has=opened.page.locator("legend", has_text="Labelling"))
+    labelling.get_by_role("checkbox", name="file_metadata").check()
+    labelling.get_by_label("Coverage (required)").select_option("all")
+    again = export(opened, tmp_path / "again.yaml")
+    written = yaml.safe_load(again.read_text(encoding="utf-8"))
+    assert written["format"] == 2 and written["labelling"] == {"methods": ["file_metadata"], "coverage": "all"}
+    assert "review" not in written["answers"]["technical_standards"]["synthetic_image_labelling"]
+    checked = ethicard("check", again)
+    assert checked.code == 0, checked.err + checked.out
     opened.assert_quiet()
 
 
@@ -339,7 +394,7 @@ def test_reviewer_mode_is_read_only_with_gaps_first(open_page: Any, pages: dict[
     assert page.evaluate("document.querySelector('main > section').id") == "gaps"
     assert page.evaluate("window.__pwned") is None
     items = page.locator("article.review-item")
-    checklist = load_checklist("misyn")
+    _, checklist = load_card(str(HOSTILE))  # the checklist version the card answers
     assert items.count() == sum("model" in item.kinds for _, item in checklist.items())
     first = items.first
     assert first.locator(".ask h3").inner_text().endswith(checklist.sections[0].items[0].question)
