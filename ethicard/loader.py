@@ -557,7 +557,8 @@ class _Builder:
 
 class _CommentFinder(_Builder):
     """Finds plain values followed by `` #`` on their line: YAML reads the rest as a comment, so
-    the words after it silently vanish from the value ("a 2D model # and 3D" is "a 2D model")."""
+    the words after it silently vanish from the value ("a 2D model # and 3D" is "a 2D model").
+    Comments set off by two or more spaces are taken as meant (see _COMMENT_AFTER)."""
 
     def __init__(self, file: str, text: str) -> None:
         super().__init__(file)
@@ -587,7 +588,9 @@ class _CommentFinder(_Builder):
         super()._node(event)
 
 
-_COMMENT_AFTER = re.compile(r"[ \t]+#")
+# One space or tab before the '#': "a 2D model # and 3D" was meant as text.  A comment set off
+# by two or more, as in the skeleton's "kind: model  # model | dataset | method", reads as meant.
+_COMMENT_AFTER = re.compile(r"[ \t]#")
 
 
 def _shortened(text: str, limit: int = 40) -> str:
