@@ -64,6 +64,8 @@ class ItemResult:
             return ()
         if self.answer.review:
             notes.append("the question changed since this answer was written: check it, then delete 'review: required'")
+        if self.answer.status is None and (self.answer.answer.strip() or self.answer.evidence):
+            notes.append("has an answer but an empty status, so it counts as unanswered (set its status)")
         if self.status == "not applicable" and not self.justified:
             notes.append(f"marked not applicable without a reason (at least {MIN_REASON_WORDS} words)")
         if self.status == "addressed" and not self.answer.evidence:

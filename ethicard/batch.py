@@ -107,6 +107,7 @@ def check_card(path: str, checklist: Checklist | None, max_bytes: int, options: 
         document = loader.load(path, max_bytes=max_bytes)
         card, used = validate_card(document, checklist)
         report = assess(card, used)
+        warnings = tuple(map(str, _comment_warnings(path, max_bytes))) if options.format == "text" else ()
         gate: dict[str, Any] = {"strict": options.strict, "min_score": options.min_score, "waivers": options.waivers}
         counts = report.counts()
         return CardResult(
@@ -117,7 +118,7 @@ def check_card(path: str, checklist: Checklist | None, max_bytes: int, options: 
             counts=tuple(counts.items()),
             gaps=tuple(gap.kind for gap in report.gaps_found),
             failures=tuple(summary.gate(report, **gate)),
-            lines=tuple(summary.text(path, report, **gate)) if options.format == "text" else (),
+            lines=(*warnings, *summary.text(path, report, **gate)) if options.format == "text" else (),
             details=summary.as_json(report, **gate) if options.format == "json" else None,
             located=located(report, document) if options.located else (),
         )
@@ -130,6 +131,14 @@ def check_card(path: str, checklist: Checklist | None, max_bytes: int, options: 
             raise
         problem = Problem(path, 0, 0, (), f"{type(exc).__name__}: {exc}", "run with --debug for details")
         return CardResult(file=path, valid=False, problems=(problem,), internal_error=True)
+
+
+def _comment_warnings(path: str, max_bytes: int) -> list[Problem]:
+    """Comments that cut a plain value short (see loader.trailing_comments); the card was read
+    and parsed once already, so this reads a file known to be valid YAML."""
+    from . import loader
+
+    return loader.trailing_comments(loader.read_text(path, max_bytes=max_bytes), path)
 
 
 # Per worker process: set once by the pool's initializer, so the checklist is loaded (and its card

@@ -24,14 +24,85 @@ CROSSWALK_SCHEMES = ("claim2024", "mi-claim-gen", "neurips", "hf-modelcard")
 _MAX_BYTES_HELP = "largest input accepted, in bytes (default: $ETHICARD_MAX_BYTES, else 1000000)"
 
 
+RENDER_FORMATS = ("md", "html", "pdf", "tex", "json", "hf")  # rendering.FORMATS, named here for a fast --help
+EXIT_CODES = """exit codes:
+  0  all good
+  1  an input has problems (each printed as file:line:col: path: message (hint))
+  2  usage error: bad options, a missing tool, a refused overwrite
+  3  internal error: a bug in ethicard (run with --debug for the traceback)"""
+_DEBUG_HELP = "show tracebacks of internal errors (also: ETHICARD_DEBUG=1)"
+# (description, examples) of each command, for its --help
+_HELP = {
+    "init": (
+        "Write a card skeleton: every question of the checklist and its guidance as YAML comments.",
+        ["ethicard init --kind dataset -o card.yaml", "ethicard init --checklist venue.yaml"],
+    ),
+    "check": (
+        "Validate cards and report their completeness, the gaps they show and the rules' findings.\n"
+        "Folders are searched for *.yaml and *.yml cards.",
+        [
+            "ethicard check card.yaml",
+            "ethicard check cards/ --jobs 0 --format csv",
+            "ethicard check card.yaml --min-score 80",
+        ],
+    ),
+    "render": (
+        "Render a card as a disclosure card document. Formats: " + ", ".join(RENDER_FORMATS) + " (hf: a Hugging Face\n"
+        "README); the format follows the output file's extension, or -f.",
+        [
+            "ethicard render card.yaml -o card.md",
+            "ethicard render card.yaml -o card.pdf",
+            "ethicard render card.yaml --into README.md",
+        ],
+    ),
+    "schema": (
+        "Print the JSON Schema of the card YAML, for editors' completion and checks.",
+        ["ethicard schema > ethicard-card.schema.json"],
+    ),
+    "badge": (
+        "Write an SVG badge with a card's completeness, for READMEs.",
+        ["ethicard badge card.yaml -o ethicard.svg"],
+    ),
+    "crosswalk": (
+        "Show which items of another reporting scheme a card covers.",
+        ["ethicard crosswalk card.yaml --to neurips", "ethicard crosswalk card.yaml --to claim2024 --format json"],
+    ),
+}
+
+
+def _epilog(command: str) -> str:
+    examples = "\n".join(f"  {example}" for example in _HELP.get(command, ("", []))[1])
+    return f"examples:\n{examples}\n\n{EXIT_CODES}" if examples else EXIT_CODES
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ethicard",
         description="Disclosure cards for medical image synthesis (MISyn): fill in, check, render.",
+        epilog=EXIT_CODES + "\n\nRun 'ethicard COMMAND --help' for a command's options and examples.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"ethicard {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
+    common = argparse.ArgumentParser(add_help=False)  # --debug after the command name works too
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    class _Commands:
+        """``add_parser`` with each command's description, examples and exit codes."""
+
+        @staticmethod
+        def add_parser(name: str, **kwargs: str) -> argparse.ArgumentParser:
+            return subparsers.add_parser(
+                name,
+                description=_HELP.get(name, (kwargs.get("help"), []))[0],
+                epilog=_epilog(name),
+                formatter_class=argparse.RawDescriptionHelpFormatter,
+                parents=[common],
+                **kwargs,  # type: ignore[arg-type]
+            )
+
+    commands = _Commands()
 
     init = commands.add_parser("init", help="write a card skeleton with every question as a comment")
     init.add_argument("--kind", choices=("model", "dataset", "method"), default="model")
@@ -58,7 +129,13 @@ def _parser() -> argparse.ArgumentParser:
     render = commands.add_parser("render", help="render a card as a disclosure card document")
     render.add_argument("file", metavar="FILE")
     render.add_argument("-o", "--output", help="output file; the format follows its extension (default: stdout)")
-    render.add_argument("-f", "--format", dest="fmt", help="output format, overriding the extension")
+    render.add_argument(
+        "-f",
+        "--format",
+        dest="fmt",
+        metavar="FORMAT",
+        help=f"one of {', '.join(RENDER_FORMATS)}; overrides the extension",
+    )
     render.add_argument("--checklist", help="checklist file or bundled id (default: the one the card names)")
     render.add_argument("--max-bytes", type=int, help=_MAX_BYTES_HELP)
     render.add_argument("--template", metavar="FILE", help="your own Jinja template, run in a sandbox")

@@ -74,8 +74,10 @@ class Problem:
         return self.file
 
     def __str__(self) -> str:
-        """One line: ``file:line:col: path: message (hint)``, whatever characters the input held."""
-        text = f"{self.location()}: {format_path(self.path)}: {self.message}"
+        """One line: ``file:line:col: path: message (hint)`` (no path for the file as a whole),
+        whatever characters the input held."""
+        where = f"{format_path(self.path)}: " if self.path else ""  # nothing for the file as a whole
+        text = f"{self.location()}: {where}{self.message}"
         if self.hint:
             text += f" ({self.hint})"
         return printable(text)

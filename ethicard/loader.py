@@ -556,6 +556,61 @@ class _Builder:
         return True
 
 
+class _CommentFinder(_Builder):
+    """Finds plain values followed by `` #`` on their line: YAML reads the rest as a comment, so
+    the words after it silently vanish from the value ("a 2D model # and 3D" is "a 2D model").
+    Comments set off by two or more spaces are taken as meant (see _COMMENT_AFTER)."""
+
+    def __init__(self, file: str, text: str) -> None:
+        super().__init__(file)
+        self._lines = _LINE_BREAK.split(text)
+        self.found: list[Problem] = []
+
+    def _node(self, event: Any) -> None:
+        parent = self._stack[-1] if self._stack else None
+        is_key = parent is not None and isinstance(parent.value, dict) and not parent.has_key
+        end = event.end_mark
+        if isinstance(event, yaml.ScalarEvent) and _is_plain(event) and not is_key and event.value and end:
+            line = self._lines[end.line] if end.line < len(self._lines) else ""
+            comment = _COMMENT_AFTER.match(line, end.column)
+            if comment:
+                path = self._path_for(parent)
+                self.found.append(
+                    Problem(
+                        self.file,
+                        end.line + 1,
+                        comment.end(),
+                        path,
+                        f"warning: the text after ' #' is a YAML comment, not part of the value "
+                        f"'{_shortened(event.value)}'",
+                        "put the whole value in quotes to keep it",
+                    )
+                )
+        super()._node(event)
+
+
+# One space or tab before the '#': "a 2D model # and 3D" was meant as text.  A comment set off
+# by two or more, as in the skeleton's "kind: model  # model | dataset | method", reads as meant.
+_COMMENT_AFTER = re.compile(r"[ \t]#")
+
+
+def _shortened(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def trailing_comments(text: str, file: str = "<string>") -> list[Problem]:
+    """Warnings, located, for comments that follow a plain value on its line (parsed text only)."""
+    finder = _CommentFinder(file, text)
+    parser = _NoImplicitTypes(text)
+    try:
+        finder.consume(parser)
+    except yaml.YAMLError:
+        return []  # not valid YAML: its errors are reported by parse
+    finally:
+        parser.dispose()
+    return finder.found[:MAX_REPORTED]
+
+
 def _is_plain(event: yaml.ScalarEvent) -> bool:
     """Written without quotes or a tag: the only form YAML gives a type to."""
     return event.tag is None and not event.style

@@ -156,7 +156,7 @@ def test_a_broken_card_never_stops_the_batch(ethicard, tmp_path: Path) -> None:
         ("cards/4-good.yaml", "true"),
         ("missing.yaml", "false"),
     ]
-    assert "missing.yaml: <document>: no such file" in result.err
+    assert "missing.yaml: no such file" in result.err
     assert "Traceback" not in result.err
 
 
@@ -205,14 +205,14 @@ def test_folder_without_cards_is_a_problem_and_bad_jobs_a_usage_error(ethicard, 
     result = ethicard("check", "empty", "card.yaml", "--format", "csv")
     assert result.code == 1
     assert [row["valid"] for row in csv.DictReader(io.StringIO(result.out))] == ["false", "true"]
-    assert result.err == "empty: <document>: is a folder with no card files (*.yaml, *.yml) in it (name card files)\n"
+    assert result.err == "empty: is a folder with no card files (*.yaml, *.yml) in it (name card files)\n"
     assert ethicard("check", DATA / "minimal.yaml", "--jobs", "-1").code == 2
 
 
 def test_a_broken_checklist_is_reported_once_and_checks_no_card(ethicard, tmp_path: Path) -> None:
     _card_folder(tmp_path)
     result = ethicard("check", "cards", "--checklist", "nowhere.yaml", "--format", "csv", "--jobs", "2")
-    assert (result.code, result.out, result.err) == (1, "", "nowhere.yaml: <document>: no such file\n")
+    assert (result.code, result.out, result.err) == (1, "", "nowhere.yaml: no such file\n")
 
 
 def _imported(tmp_path: Path, *args: str) -> list[str]:

@@ -52,7 +52,7 @@ def test_usage_errors_exit_two(ethicard) -> None:
 
 def test_missing_file_is_a_located_problem_not_a_traceback(ethicard) -> None:
     result = ethicard("check", "nowhere.yaml")
-    assert (result.code, result.out.splitlines()[0]) == (1, "nowhere.yaml: <document>: no such file")
+    assert (result.code, result.out.splitlines()[0]) == (1, "nowhere.yaml: no such file")
 
 
 def test_yaml_11_traps_stay_text(ethicard) -> None:

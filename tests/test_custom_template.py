@@ -71,75 +71,75 @@ SANDBOX = "a template may only read the card's data"
     [
         (
             "ok\n{{ ''.__class__.__mro__ }}\n",
-            f"my.md.j2:2: <document>: not allowed in the sandbox: access to attribute '__class__' of 'str' "
+            f"my.md.j2:2: not allowed in the sandbox: access to attribute '__class__' of 'str' "
             f"object is unsafe ({SANDBOX})",
         ),
         (
             "{{ cycler.__init__.__globals__ }}",
-            f"my.md.j2:1: <document>: not allowed in the sandbox: access to attribute '__init__' of 'type' "
+            f"my.md.j2:1: not allowed in the sandbox: access to attribute '__init__' of 'type' "
             f"object is unsafe ({SANDBOX})",
         ),
         (
             "{{ card.about.name.format.__globals__ }}",
-            f"my.md.j2:1: <document>: not allowed in the sandbox: access to attribute '__globals__' of "
+            f"my.md.j2:1: not allowed in the sandbox: access to attribute '__globals__' of "
             f"'function' object is unsafe ({SANDBOX})",
         ),
         (
             "{{ '{0.__class__}'.format(card) }}",
-            f"my.md.j2:1: <document>: not allowed in the sandbox: access to attribute '__class__' of 'dict' "
+            f"my.md.j2:1: not allowed in the sandbox: access to attribute '__class__' of 'dict' "
             f"object is unsafe ({SANDBOX})",
         ),
         (
             "{{ card.about.update({'name': 'forged'}) }}",
-            f"my.md.j2:1: <document>: not allowed in the sandbox: access to attribute 'update' of 'dict' "
+            f"my.md.j2:1: not allowed in the sandbox: access to attribute 'update' of 'dict' "
             f"object is unsafe ({SANDBOX})",
         ),
         (
             "{{ self._TemplateReference__context }}",
-            "my.md.j2:1: <document>: not allowed in the sandbox: access to attribute "
+            "my.md.j2:1: not allowed in the sandbox: access to attribute "
             f"'_TemplateReference__context' of 'TemplateReference' object is unsafe ({SANDBOX})",
         ),
         (
             "\n\n{% include '/etc/passwd' %}",
-            f"my.md.j2:3: <document>: cannot include or extend '/etc/passwd' ({BUNDLED})",
+            f"my.md.j2:3: cannot include or extend '/etc/passwd' ({BUNDLED})",
         ),
         (
             "{% include '../../../../etc/passwd' %}",
-            f"my.md.j2:1: <document>: cannot include or extend '../../../../etc/passwd' ({BUNDLED})",
+            f"my.md.j2:1: cannot include or extend '../../../../etc/passwd' ({BUNDLED})",
         ),
-        ("{% extends 'my.md.j2' %}", f"my.md.j2:1: <document>: cannot include or extend 'my.md.j2' ({BUNDLED})"),
+        ("{% extends 'my.md.j2' %}", f"my.md.j2:1: cannot include or extend 'my.md.j2' ({BUNDLED})"),
         (
             "{% import 'secrets.txt' as s %}",
-            f"my.md.j2:1: <document>: cannot include or extend 'secrets.txt' ({BUNDLED})",
+            f"my.md.j2:1: cannot include or extend 'secrets.txt' ({BUNDLED})",
         ),
         (
             "line\n{{ card.about.nme }}",
-            "my.md.j2:2: <document>: undefined: 'dict object' has no attribute 'nme' "
+            "my.md.j2:2: undefined: 'dict object' has no attribute 'nme' "
             "(the template reads 'card'; see the bundled templates for its keys)",
         ),
         (
             "{{ report }}",
-            "my.md.j2:1: <document>: undefined: 'report' is undefined "
+            "my.md.j2:1: undefined: 'report' is undefined "
             "(the template reads 'card'; see the bundled templates for its keys)",
         ),
         (
             "a\n{% for x in %}",
-            "my.md.j2:2: <document>: template syntax error: Expected an expression, got 'end of statement block'",
+            "my.md.j2:2: template syntax error: Expected an expression, got 'end of statement block'",
         ),
         (
             "{% if true %}never closed",
-            "my.md.j2:1: <document>: template syntax error: Unexpected end of template. Jinja was looking for the "
+            "my.md.j2:1: template syntax error: Unexpected end of template. Jinja was looking for the "
             "following tags: 'elif' or 'else' or 'endif'. The innermost block that needs to be closed is 'if'.",
         ),
-        ("{{ 1 / 0 }}", "my.md.j2:1: <document>: the template failed: ZeroDivisionError: division by zero"),
+        ("{{ 1 / 0 }}", "my.md.j2:1: the template failed: ZeroDivisionError: division by zero"),
         (
             "{{ range(10**9)|list|length }}",
-            "my.md.j2:1: <document>: the template failed: OverflowError: Range too big. The sandbox blocks "
+            "my.md.j2:1: the template failed: OverflowError: Range too big. The sandbox blocks "
             "ranges larger than MAX_RANGE (100000).",
         ),
         (
             "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
-            "my.md.j2:1: <document>: the template calls itself without end (check recursive macros)",
+            "my.md.j2:1: the template calls itself without end (check recursive macros)",
         ),
     ],
     ids=[
@@ -181,7 +181,7 @@ def test_failed_template_exits_one_and_leaves_the_output_untouched(ethicard, tmp
     result = ethicard("render", "card.yaml", "--template", "my.md.j2", "-o", "out.md")
     assert (result.code, result.out) == (1, "")
     assert result.err == (
-        "my.md.j2:2: <document>: not allowed in the sandbox: access to attribute '__class__' of 'str' object "
+        "my.md.j2:2: not allowed in the sandbox: access to attribute '__class__' of 'str' object "
         "is unsafe (a template may only read the card's data)\n"
     )
     assert (tmp_path / "out.md").read_bytes() == b"previous card\n"
@@ -191,12 +191,11 @@ def test_failed_template_exits_one_and_leaves_the_output_untouched(ethicard, tmp
 @pytest.mark.parametrize(
     ("setup", "message"),
     [
-        ("missing", "nowhere.j2: <document>: no such file"),
-        ("folder", "nowhere.j2: <document>: is a folder, not a template file (name a file)"),
+        ("missing", "nowhere.j2: no such file"),
+        ("folder", "nowhere.j2: is a folder, not a template file (name a file)"),
         (
             "binary",
-            "nowhere.j2:1:3: <document>: contains a NUL byte: this is not a text file "
-            "(save the template as UTF-8 text)",
+            "nowhere.j2:1:3: contains a NUL byte: this is not a text file (save the template as UTF-8 text)",
         ),
     ],
 )

@@ -54,3 +54,17 @@ def test_a_link_with_a_pipe_stays_in_its_table_cell(ethicard, tmp_path: Path) ->
     assert result.code == 0, result.err
     row = next(line for line in result.out.splitlines() if line.startswith("| code |"))
     assert row == "| code | <https://e.org/a%7Cb%7Cc> |"
+
+
+def test_an_answer_with_an_empty_status_is_not_silently_unanswered(ethicard, tmp_path: Path) -> None:
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    assert "      status: partial\n      answer: Released on" in text
+    (tmp_path / "card.yaml").write_text(
+        text.replace("status: partial\n      answer: Released", "status:\n      answer: Released"), encoding="utf-8"
+    )
+    result = ethicard("check", "card.yaml")
+    assert result.code == 0, result.out
+    assert (
+        "      terminology_synthetic_vs_medical: has an answer but an empty status, so it counts as unanswered"
+        " (set its status)\n" in result.out
+    )

@@ -204,11 +204,11 @@ PNG = bytes.fromhex(
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("image.png", PNG, "image.png:3:1: <document>: contains a NUL byte: this is not a text file"),
-        ("paper.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "paper.pdf:2:2: <document>: is not valid UTF-8 (byte 0xe2)"),
-        ("utf32.yaml", "\ufeffa: 1\n".encode("utf-32-le"), "utf32.yaml:1:1: <document>: is UTF-32 text, not UTF-8"),
-        ("empty.yaml", b"", "empty.yaml:1:1: <document>: the file is empty"),
-        ("blank.yaml", b"\n  \n# only a comment\n", "blank.yaml:1:1: <document>: the file is empty"),
+        ("image.png", PNG, "image.png:3:1: contains a NUL byte: this is not a text file"),
+        ("paper.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "paper.pdf:2:2: is not valid UTF-8 (byte 0xe2)"),
+        ("utf32.yaml", "\ufeffa: 1\n".encode("utf-32-le"), "utf32.yaml:1:1: is UTF-32 text, not UTF-8"),
+        ("empty.yaml", b"", "empty.yaml:1:1: the file is empty"),
+        ("blank.yaml", b"\n  \n# only a comment\n", "blank.yaml:1:1: the file is empty"),
     ],
 )
 def test_binary_and_blank_files_are_refused_in_one_line(
@@ -227,11 +227,11 @@ def test_folder_missing_file_and_broken_link_are_problems_not_tracebacks(ethicar
     result = ethicard("check", "cards", "nowhere.yaml", "dangling.yaml")
     assert result.code == 1
     assert result.out.split("\n\n")[0].splitlines() == [  # then the summary table of many cards
-        "cards: <document>: is a folder with no card files (*.yaml, *.yml) in it (name card files)",
+        "cards: is a folder with no card files (*.yaml, *.yml) in it (name card files)",
         "cards: 1 problem",
-        "nowhere.yaml: <document>: no such file",
+        "nowhere.yaml: no such file",
         "nowhere.yaml: 1 problem",
-        "dangling.yaml: <document>: no such file (a broken symbolic link)",
+        "dangling.yaml: no such file (a broken symbolic link)",
         "dangling.yaml: 1 problem",
     ]
     assert "Traceback" not in result.err
@@ -243,10 +243,10 @@ def test_checklist_that_is_a_folder_or_missing_is_a_problem(ethicard, tmp_path: 
     folder = ethicard("check", "card.yaml", "--checklist", "lists/")
     assert (folder.code, folder.err.splitlines()[0]) == (
         1,
-        "lists/: <document>: is a folder, not a checklist file (name a file)",
+        "lists/: is a folder, not a checklist file (name a file)",
     )
     missing = ethicard("render", "card.yaml", "--checklist", "gone.yaml")
-    assert (missing.code, missing.err) == (1, "gone.yaml: <document>: no such file\n")
+    assert (missing.code, missing.err) == (1, "gone.yaml: no such file\n")
 
 
 def test_unreadable_file_is_a_problem(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -258,10 +258,10 @@ def test_unreadable_file_is_a_problem(monkeypatch: pytest.MonkeyPatch, tmp_path:
 
     card = tmp_path / "card.yaml"
     shutil.copy(MINIMAL, card)
-    monkeypatch.setattr(loader, "open", refuse, raising=False)
+    monkeypatch.setattr(loader, "read_regular", refuse)
     with pytest.raises(EthicardError) as caught:
         load_card(card)
-    assert str(caught.value) == f"{card}: <document>: cannot be read (Permission denied) (check the file's permissions)"
+    assert str(caught.value) == f"{card}: cannot be read (Permission denied) (check the file's permissions)"
 
 
 def test_utf8_bom_crlf_and_tabs_inside_text_are_accepted(ethicard, tmp_path: Path) -> None:
@@ -290,7 +290,7 @@ def test_size_limit_from_option_and_environment(ethicard, tmp_path: Path) -> Non
     small = ethicard("check", "card.yaml", "--max-bytes", "100")
     assert small.code == 1
     assert small.out.splitlines()[0] == (
-        "card.yaml: <document>: is larger than the limit of 100 bytes (a card is a few kilobytes; "
+        "card.yaml: is larger than the limit of 100 bytes (a card is a few kilobytes; "
         "if this one is real, raise the limit with --max-bytes or ETHICARD_MAX_BYTES)"
     )
     assert ethicard("check", "card.yaml", env={"ETHICARD_MAX_BYTES": "100"}).code == 1

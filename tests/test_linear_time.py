@@ -80,6 +80,7 @@ PATHS: dict[str, Callable[[str], object]] = {
     "tex_inline": escape.tex_inline,
     "printable": printable,
     "loader": _parse_answer,
+    "comment warnings": lambda text: loader.trailing_comments("a: " + " ".join(text.split()) + " # b\n"),
     "word search": lambda text: rules._find(text + " significantly", ["significan", "proves"]),
     "similarity": lambda text: rules.repeats(text, text[::-1] + " w"),
 }
