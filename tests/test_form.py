@@ -153,6 +153,11 @@ def test_page_is_deterministic_and_never_overwrites_its_card(
     assert copy.read_bytes() == EXAMPLE.read_bytes()
     needs_card = ethicard("form", "--review")
     assert needs_card.code == 2 and "--review shows a card" in needs_card.err
+    broken = ethicard("form", DATA / "invalid" / "duplicate_key.yaml", "-o", "broken.html")
+    assert broken.code == 1 and broken.out == "" and "Traceback" not in broken.err
+    expected = (DATA / "invalid" / "duplicate_key.expected").read_text(encoding="utf-8").splitlines()[0]
+    assert broken.err.splitlines()[0].endswith(expected.split(": ", 1)[1]), broken.err
+    assert not (tmp_path / "broken.html").exists()
 
 
 def test_structured_inputs_come_from_the_schema(ethicard: Any, tmp_path: Path) -> None:
