@@ -948,6 +948,16 @@
     return box;
   }
 
+  /* The answer's Markdown as ethicard rendered and sanitised it (nh3), else as plain text. */
+  function answerView(id, text, st) {
+    if (!text) return h('p', { cls: 'missing', text: st === 'unanswered' ? 'No answer given.' : 'No explanation given.' });
+    var rendered = cfg.answersHtml && cfg.answersHtml[id];
+    if (!rendered) return h('div', { cls: 'text', text: text });
+    var box = h('div', { cls: 'markdown' });
+    box.innerHTML = rendered;
+    return box;
+  }
+
   function reviewItem(item, answer) {
     answer = answer || {};
     var st = answer.status || 'unanswered';
@@ -961,7 +971,7 @@
       ]),
       h('div', { cls: 'reply' }, [
         h('p', { cls: 'item-status' }, [statusBadge(st)]),
-        answer.answer ? h('div', { cls: 'text', text: answer.answer }) : h('p', { cls: 'missing', text: st === 'unanswered' ? 'No answer given.' : 'No explanation given.' }),
+        answerView(item.id, answer.answer, st),
         h('h4', { text: 'Evidence' }),
         evidence
       ])

@@ -360,6 +360,12 @@ def test_reviewer_mode_is_read_only_with_gaps_first(open_page: Any, pages: dict[
     first = items.first
     assert first.locator(".ask h3").inner_text().endswith(checklist.sections[0].items[0].question)
     assert first.locator(".reply .badge").count() == 1
+    # answers are shown as the HTML card shows them: Markdown, sanitised; nothing in them runs
+    assert page.locator(".reply .markdown").count() > 0
+    assert page.evaluate("document.scripts.length") == 2
+    handlers = "[...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on')))"
+    assert page.evaluate(handlers + ".length") == 0
+    assert page.locator(".reply .markdown script, .reply .markdown img, .reply .markdown iframe").count() == 0
     opened.assert_quiet()
 
 
