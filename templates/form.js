@@ -737,8 +737,7 @@
     sectionViews.forEach(function (sv) {
       var section = {};
       sv.items.forEach(function (w) {
-        if (w.el.hidden) return;
-        var v = w.get();
+        var v = w.get();  /* kept even when hidden (not asked of this kind): nothing typed is lost */
         if (!isEmpty(v)) section[w.item.id] = v;
       });
       if (!isEmpty(section)) answers[sv.section.id] = section;
