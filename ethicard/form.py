@@ -98,6 +98,19 @@ def page_data(checklist: Checklist, report: Report | None = None, *, review: boo
         "formats": {"latest": LATEST_FORMAT, "format2": list(FORMAT_2_FIELDS), "format1": list(FORMAT_1_FIELDS)},
         "card": card,
         "assessment": view.assessment(report) if report is not None else None,
+        "answersHtml": _answers_html(report) if review and report is not None else {},
+    }
+
+
+def _answers_html(report: Report) -> dict[str, str]:
+    """Each answer's Markdown as HTML for the reviewer's page, sanitised as the HTML card's is
+    (nh3: no script, no handler, only http/https/mailto links); the page's CSP would stop a script anyway."""
+    from .escape import html_markdown
+
+    return {
+        result.item.id: str(html_markdown(result.answer.answer))
+        for result in report.items
+        if result.answer is not None and result.answer.answer.strip()
     }
 
 

@@ -802,8 +802,7 @@
     sectionViews.forEach(function (sv) {
       var section = {};
       sv.items.forEach(function (w) {
-        if (w.el.hidden) return;
-        var v = w.get();
+        var v = w.get();  /* kept even when hidden (not asked of this kind): nothing typed is lost */
         if (!isEmpty(v)) section[w.item.id] = v;
       });
       if (!isEmpty(section)) answers[sv.section.id] = section;
@@ -1015,6 +1014,16 @@
     return box;
   }
 
+  /* The answer's Markdown as ethicard rendered and sanitised it (nh3), else as plain text. */
+  function answerView(id, text, st) {
+    if (!text) return h('p', { cls: 'missing', text: st === 'unanswered' ? 'No answer given.' : 'No explanation given.' });
+    var rendered = cfg.answersHtml && cfg.answersHtml[id];
+    if (!rendered) return h('div', { cls: 'text', text: text });
+    var box = h('div', { cls: 'markdown' });
+    box.innerHTML = rendered;
+    return box;
+  }
+
   function reviewItem(item, answer) {
     answer = answer || {};
     var st = answer.status || 'unanswered';
@@ -1028,7 +1037,7 @@
       ]),
       h('div', { cls: 'reply' }, [
         h('p', { cls: 'item-status' }, [statusBadge(st)]),
-        answer.answer ? h('div', { cls: 'text', text: answer.answer }) : h('p', { cls: 'missing', text: st === 'unanswered' ? 'No answer given.' : 'No explanation given.' }),
+        answerView(item.id, answer.answer, st),
         answer.missing ? h('p', { cls: 'still-missing' }, [h('strong', { text: 'Still missing: ' }), String(answer.missing)]) : null,
         answer.review === 'required' ? h('p', { cls: 'missing', text: 'To check again: the question changed since this answer (ethicard migrate).' }) : null,
         h('h4', { text: 'Evidence' }),

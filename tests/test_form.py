@@ -153,6 +153,11 @@ def test_page_is_deterministic_and_never_overwrites_its_card(
     assert copy.read_bytes() == EXAMPLE.read_bytes()
     needs_card = ethicard("form", "--review")
     assert needs_card.code == 2 and "--review shows a card" in needs_card.err
+    broken = ethicard("form", DATA / "invalid" / "duplicate_key.yaml", "-o", "broken.html")
+    assert broken.code == 1 and broken.out == "" and "Traceback" not in broken.err
+    expected = (DATA / "invalid" / "duplicate_key.expected").read_text(encoding="utf-8").splitlines()[0]
+    assert broken.err.splitlines()[0].endswith(expected.split(": ", 1)[1]), broken.err
+    assert not (tmp_path / "broken.html").exists()
 
 
 def test_structured_inputs_come_from_the_schema(ethicard: Any, tmp_path: Path) -> None:
@@ -166,6 +171,23 @@ def test_structured_inputs_come_from_the_schema(ethicard: Any, tmp_path: Path) -
 
 
 # --- in the browser -------------------------------------------------------------------------
+
+
+def add_row(page: Any, block: str, button: str, values: dict[str, str]) -> None:
+    """Click the block's add button and type each value into the new entry's labelled input."""
+    group = page.locator("fieldset.repeated", has=page.locator("legend", has_text=block))
+    group.get_by_role("button", name=button).click()
+    for label, value in values.items():
+        group.get_by_label(label, exact=True).fill(value)
+
+
+def answer_item(page: Any, item_id: str, status: str, text: str, evidence: str = "") -> None:
+    """Choose a status with its radio button and type the answer and the evidence."""
+    item = page.locator(f"#item-{item_id}")
+    item.get_by_label(re.compile(rf"^\W*{status}$")).check()
+    item.get_by_label("Answer (Markdown)").fill(text)
+    if evidence:
+        item.get_by_label("Evidence").fill(evidence)
 
 
 VENUE = """extends: misyn
@@ -188,18 +210,15 @@ def test_a_lab_checklist_asks_its_own_questions_and_the_export_checks_against_it
     item = page.locator("#item-code_release_date")
     assert item.locator("legend").first.inner_text() == "REQUIRED When will the code be released?"
     page.get_by_label("Name (required)").fill("Lab model")
-    item.get_by_label(re.compile(r"^\W*Partial$")).check()
-    item.get_by_label("Answer (Markdown)").fill("With the camera-ready paper.")
+    answer_item(page, "code_release_date", "Partial", "With the camera-ready paper.")
     # a link name YAML would misread, and a p-value bound where a number may stand
-    links = page.locator("fieldset.repeated", has=page.locator("legend", has_text="Links"))
-    links.get_by_role("button", name="Add link").click()
-    links.get_by_label("Name (required)").fill("no: #1")
-    links.get_by_label("Address (required)").fill("mailto:lab@example.org")
-    tests = page.locator("fieldset.repeated", has=page.locator("legend", has_text="Statistical tests"))
-    tests.get_by_role("button", name="Add entry").click()
-    tests.get_by_label("Claim (required)").fill("better than baseline")
-    tests.get_by_label("Test (required)").fill("Wilcoxon")
-    tests.get_by_label("p-value").fill("< 0.001")
+    add_row(page, "Links", "Add link", {"Name (required)": "no: #1", "Address (required)": "mailto:lab@example.org"})
+    add_row(
+        page,
+        "Statistical tests",
+        "Add entry",
+        {"Claim (required)": "better than baseline", "Test (required)": "Wilcoxon", "p-value": "< 0.001"},
+    )
     exported = export(opened, tmp_path / "lab.yaml")
     checked = ethicard("check", exported, "--checklist", "venue.yaml")
     assert checked.code == 0, checked.err + checked.out
@@ -220,20 +239,17 @@ def test_fill_by_clicking_and_typing_then_check_accepts_the_export(
     page.get_by_label("Intended uses").fill("Teaching\nResearch on segmentation")
     page.get_by_role("checkbox", name="education").check()
     page.get_by_label("Release").select_option("on request")
-    links = page.locator("fieldset.repeated", has=page.locator("legend", has_text="Links"))
-    links.get_by_role("button", name="Add link").click()
-    links.get_by_label("Name (required)").fill("paper")
-    links.get_by_label("Address (required)").fill("https://example.org/paper")
-    metrics = page.locator("fieldset.repeated", has=page.locator("legend", has_text="Distribution metrics"))
-    metrics.get_by_role("button", name="Add entry").click()
-    metrics.get_by_label("Metric (required)").fill("FID")
-    metrics.get_by_label("Value").fill("11.8")
-    metrics.get_by_label("Medical images (n)").fill("5000")
-    metrics.get_by_label("Dimensionality").select_option("3D")
-    item = page.locator("#item-synthetic_image_labelling")
-    item.get_by_label(re.compile(r"^\W*Addressed$")).check()
-    item.get_by_label("Answer (Markdown)").fill(TRICKY)
-    item.get_by_label("Evidence").fill("Section 3\nhttps://example.org/code")
+    add_row(page, "Links", "Add link", {"Name (required)": "paper", "Address (required)": "https://example.org/paper"})
+    add_row(
+        page,
+        "Distribution metrics",
+        "Add entry",
+        {"Metric (required)": "FID", "Value": "11.8", "Medical images (n)": "5000"},
+    )
+    page.locator("fieldset.repeated", has=page.locator("legend", has_text="Distribution metrics")).get_by_label(
+        "Dimensionality"
+    ).select_option("3D")
+    answer_item(page, "synthetic_image_labelling", "Addressed", TRICKY, "Section 3\nhttps://example.org/code")
     assert "1 of 5 answered" in page.locator("#section-technical_standards-progress").inner_text()
     model_only = page.locator("#item-model_license_and_access")
     assert model_only.count() == 0 or model_only.is_hidden()
@@ -399,6 +415,12 @@ def test_reviewer_mode_is_read_only_with_gaps_first(open_page: Any, pages: dict[
     first = items.first
     assert first.locator(".ask h3").inner_text().endswith(checklist.sections[0].items[0].question)
     assert first.locator(".reply .badge").count() == 1
+    # answers are shown as the HTML card shows them: Markdown, sanitised; nothing in them runs
+    assert page.locator(".reply .markdown").count() > 0
+    assert page.evaluate("document.scripts.length") == 2
+    handlers = "[...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on')))"
+    assert page.evaluate(handlers + ".length") == 0
+    assert page.locator(".reply .markdown script, .reply .markdown img, .reply .markdown iframe").count() == 0
     opened.assert_quiet()
 
 
