@@ -24,7 +24,7 @@ CROSSWALK_SCHEMES = ("claim2024", "mi-claim-gen", "neurips", "hf-modelcard")
 _MAX_BYTES_HELP = "largest input accepted, in bytes (default: $ETHICARD_MAX_BYTES, else 1000000)"
 
 
-RENDER_FORMATS = ("md", "html", "pdf", "tex", "json", "hf")  # rendering.FORMATS, named here for a fast --help
+RENDER_FORMATS = ("md", "html", "pdf", "tex", "json", "hf", "croissant")  # rendering.FORMATS, named for a fast --help
 EXIT_CODES = """exit codes:
   0  all good
   1  an input has problems (each printed as file:line:col: path: message (hint))
@@ -48,7 +48,8 @@ _HELP = {
     ),
     "render": (
         "Render a card as a disclosure card document. Formats: " + ", ".join(RENDER_FORMATS) + " (hf: a Hugging Face\n"
-        "README); the format follows the output file's extension, or -f.",
+        "README; croissant: a dataset card as Croissant JSON-LD); the format follows the output file's extension,\n"
+        "or -f.",
         [
             "ethicard render card.yaml -o card.md",
             "ethicard render card.yaml -o card.pdf",

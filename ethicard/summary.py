@@ -79,9 +79,7 @@ def text(
             lines.append(
                 f"      {where(report, finding.path)}: [{finding.rule}, {finding.source}] {finding.text}{waived}"
             )
-    notes = [
-        (result.path, f"{result.item.id}: {note}") for result in report.items if result.applies for note in result.notes
-    ]
+    notes = [(result.path, note) for result in report.items if result.applies for note in result.notes]
     if notes or report.advice:
         lines.append("  notes (advisory, never a gap):")
         lines += [f"      {where(report, path)}: {note}" for path, note in notes]

@@ -263,8 +263,7 @@ def test_addressed_without_evidence_is_flagged(ethicard, tmp_path: Path) -> None
     result = ethicard("check", "card.yaml")
     assert result.code == 0
     assert "  notes (advisory, never a gap):\n      card.yaml:" in result.out
-    note = "clinical_need: marked addressed without evidence"
-    assert f": answers.problem_formulation.clinical_need: {note}\n" in result.out
+    assert ": answers.problem_formulation.clinical_need: marked addressed without evidence\n" in result.out
 
 
 def test_placeholders_left_by_init_count_as_unanswered(ethicard, tmp_path: Path) -> None:

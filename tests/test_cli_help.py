@@ -28,7 +28,7 @@ def test_render_help_lists_every_format(ethicard) -> None:
 
     assert set(RENDER_FORMATS) == set(FORMATS)
     out = " ".join(ethicard("render", "--help").out.split())
-    assert "one of md, html, pdf, tex, json, hf; overrides the extension" in out
+    assert f"one of {', '.join(RENDER_FORMATS)}; overrides the extension" in out and "croissant" in out
 
 
 def test_top_level_help_gives_the_exit_codes(ethicard) -> None:

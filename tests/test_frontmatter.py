@@ -151,7 +151,7 @@ def test_hostile_front_matter_through_the_command_line(ethicard, tmp_path: Path)
     (tmp_path / "README.md").write_bytes(content)
     result = ethicard("render", EXAMPLE, "--into", "README.md")
     assert result.code == 1
-    assert result.err.startswith("README.md:2:4: <document>: a number with 5,000 digits"), result.err
+    assert result.err.startswith("README.md:2:4: a number with 5,000 digits"), result.err
     assert (tmp_path / "README.md").read_bytes() == content
 
 
@@ -161,7 +161,7 @@ def test_a_readme_over_the_size_limit_is_refused_unread(ethicard, tmp_path: Path
     (tmp_path / "README.md").write_bytes(content)
     result = ethicard("render", EXAMPLE, "--into", "README.md", "--max-bytes", str(limit))
     assert result.code == 1
-    assert result.err.startswith(f"README.md: <document>: is larger than the limit of {limit:,} bytes"), result.err
+    assert result.err.startswith(f"README.md: is larger than the limit of {limit:,} bytes"), result.err
     assert (tmp_path / "README.md").read_bytes() == content
 
 
@@ -208,6 +208,8 @@ def _front_matter(draw: st.DrawFn) -> str:
     )
     if text.strip() == "{}":
         text = ""
+    elif text.startswith("{"):  # one flow mapping is refused on purpose (see the '{...}' test); nested ones are kept
+        text = yaml.safe_dump(data, default_flow_style=False, sort_keys=False, width=40)
     lines = text.splitlines(keepends=True)
     comment_at = draw(st.integers(0, len(lines)))
     lines.insert(comment_at, "# a comment the author wrote\n")

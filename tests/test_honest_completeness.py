@@ -65,6 +65,6 @@ def test_an_answer_with_an_empty_status_is_not_silently_unanswered(ethicard, tmp
     result = ethicard("check", "card.yaml")
     assert result.code == 0, result.out
     assert (
-        "      terminology_synthetic_vs_medical: has an answer but an empty status, so it counts as unanswered"
-        " (set its status)\n" in result.out
+        "      card.yaml:18:5: answers.technical_standards.terminology_synthetic_vs_medical: has an answer but an"
+        " empty status, so it counts as unanswered (set its status)\n" in result.out
     )

@@ -535,7 +535,7 @@ def test_example_card_renders_to_pdf(ethicard, tmp_path: Path) -> None:
     assert "Intrinsic limits of synthetic images" in flat
     assert "Completeness, gaps and findings" in flat
     assert ethicard("render", EXAMPLE, "-o", "card.html").code == 0
-    head = "MISyn disclosure card: CXR-LDM 1.0.0 misyn 1.1.0"
+    head = f"MISyn disclosure card: CXR-LDM 1.0.0 misyn {load_checklist('misyn').version}"
     assert_pages_are_laid_out(pdf_rows(pdftotext, pdf), (tmp_path / "card.html").read_text(encoding="utf-8"), head)
 
 
