@@ -15,7 +15,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from . import loader, resources
 from .models import Checklist, Identifier, NonEmpty, SemVer, _Strict
-from .validate import validate_model
+from .translate import validate_model
 
 ChangeKind = Literal[
     "added",

@@ -18,7 +18,7 @@ from . import loader, resources
 from .assessment import Report
 from .models import FieldPath, NonEmpty, _Strict
 from .rules import field_value, given
-from .validate import validate_model
+from .translate import validate_model
 
 SCHEMES: tuple[str, ...] = ("claim2024", "mi-claim-gen", "neurips", "hf-modelcard")
 # How much an answer with each status covers a scheme item: "covered" needs every mapped answer

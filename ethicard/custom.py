@@ -8,7 +8,7 @@ base checklist, and rules that name items which do not exist.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from . import loader
@@ -26,12 +26,12 @@ from .models import (
     Section,
     TextCondition,
 )
+from .translate import validate_model
 
 
-def checklist_from_document(document: loader.Document) -> Checklist:
-    """A checklist from parsed YAML: a complete checklist, or an extension of a bundled one."""
-    from .validate import validate_model
-
+def checklist_from_document(document: loader.Document, load_base: Callable[[str], Checklist]) -> Checklist:
+    """A checklist from parsed YAML: a complete checklist, or an extension of a bundled one, which
+    ``load_base`` loads by its id (passed in, so that loading and this module do not import each other)."""
     duplicates = _duplicate_ids(document)
     data = document.data
     extends = isinstance(data, dict) and "extends" in data
@@ -43,7 +43,7 @@ def checklist_from_document(document: loader.Document) -> Checklist:
         kept = [p for p in exc.problems if (p.line, p.col, p.path) not in spots or "is used twice" not in p.message]
         raise EthicardError(duplicates + kept) from None
     if isinstance(model, ChecklistExtension):
-        return _extend(document, model, duplicates)
+        return _extend(document, model, duplicates, load_base)
     assert isinstance(model, Checklist)
     known = {item.id for _, item in model.items()}
     _raise(duplicates + _unknown_items(document, model.rules, known, model.id))
@@ -84,11 +84,14 @@ def _duplicate_ids(document: loader.Document) -> list[Problem]:
     return problems
 
 
-def _extend(document: loader.Document, extension: ChecklistExtension, problems: list[Problem]) -> Checklist:
-    from .validate import load_checklist
-
+def _extend(
+    document: loader.Document,
+    extension: ChecklistExtension,
+    problems: list[Problem],
+    load_base: Callable[[str], Checklist],
+) -> Checklist:
     try:
-        base = load_checklist(extension.extends)
+        base = load_base(extension.extends)
     except EthicardError as exc:
         message = exc.problems[0].message if exc.problems else "cannot be loaded"
         hint = exc.problems[0].hint if exc.problems else ""

@@ -107,10 +107,15 @@ def test_annotated_pull_request_picture(ethicard, tmp_path: Path, request: pytes
     result = ethicard("check", "--format", "github", "--strict", "ethicard.yaml")
     assert result.code == 1
     notes = _annotations(result.out)
+    lines = card.splitlines()
+
+    def key_line(item: str) -> str:
+        return str(lines.index(f"    {item}:") + 1)
+
     assert {(n["line"], n["level"]) for n in notes if "line" in n} == {
-        ("213", "error"),
-        ("226", "warning"),
-        ("429", "error"),
+        (key_line("synthetic_image_labelling"), "error"),
+        (key_line("terminology_synthetic_vs_medical"), "warning"),
+        (key_line("ethics_approval"), "error"),
     }
 
     page_file = tmp_path / "pull-request.html"

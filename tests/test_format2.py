@@ -85,7 +85,7 @@ def test_rendered_cards_show_the_facts_locations_and_waivers(ethicard, tmp_path:
     assert "SSIM is computed on z-scored intensities" in out  # the waiver, beside what it waives
     shutil.copy(CASE_1, tmp_path / "gaps.yaml")
     gaps = _plain(ethicard("render", "gaps.yaml", "-f", fmt).out)
-    assert re.search(r"labelling.{0,3}methods.{0,40}15:12", gaps)
+    assert re.search(r"labelling.{0,3}methods.{0,80}15:12", gaps)
 
 
 def _plain(text: str) -> str:

@@ -24,7 +24,7 @@ from conftest import _ethicard_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ethicard import escape, loader, rules, validate
+from ethicard import escape, loader, rules, translate
 from ethicard.errors import printable
 
 LINEAR_FACTOR = 10.0
@@ -140,7 +140,7 @@ def test_worst_inputs_finish_in_bounded_time_and_memory(tmp_path: Path, name: st
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr
     assert seconds < TIME_LIMIT * SLACK
     if args == ("check",):
-        assert len(done.stdout.splitlines()) <= validate.MAX_PROBLEMS + 2  # the problems, a count, a summary
+        assert len(done.stdout.splitlines()) <= translate.MAX_PROBLEMS + 2  # the problems, a count, a summary
 
 
 def test_many_problems_are_capped_with_a_count(ethicard, tmp_path: Path) -> None:
@@ -149,9 +149,9 @@ def test_many_problems_are_capped_with_a_count(ethicard, tmp_path: Path) -> None
     result = ethicard("check", "card.yaml")
     lines = result.out.splitlines()
     assert result.code == 1
-    assert len(lines) == validate.MAX_PROBLEMS + 2
+    assert len(lines) == translate.MAX_PROBLEMS + 2
     assert lines[0].startswith("card.yaml:14:5: evaluation.distribution_metrics[0]: expected a mapping")
     assert lines[-2] == (
-        f"card.yaml:{14 + validate.MAX_PROBLEMS}:5: evaluation.distribution_metrics[{validate.MAX_PROBLEMS}]: "
-        f"and {1_000 - validate.MAX_PROBLEMS} more problems not listed (fix the ones listed, then check again)"
+        f"card.yaml:{14 + translate.MAX_PROBLEMS}:5: evaluation.distribution_metrics[{translate.MAX_PROBLEMS}]: "
+        f"and {1_000 - translate.MAX_PROBLEMS} more problems not listed (fix the ones listed, then check again)"
     )
