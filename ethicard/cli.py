@@ -503,9 +503,9 @@ def _migrate(args: argparse.Namespace) -> int:
 
     from .changes import bundled_history
     from .files import refuse_same_file, write_atomic
-    from .loader import max_bytes_setting, read_text
-    from .migrate import migrate_text
-    from .validate import bundled_versions, load_card, load_checklist
+    from .loader import max_bytes_setting, parse, read_text
+    from .migrate import FORMAT_2_BLOCKS, migrate_text, to_format_2
+    from .validate import bundled_versions, load_card, load_checklist, validate_card
 
     max_bytes = max_bytes_setting(args.max_bytes)
     card, old = load_card(args.file, max_bytes=max_bytes)
@@ -519,24 +519,35 @@ def _migrate(args: argparse.Namespace) -> int:
     if args.output:
         refuse_same_file(args.output, args.file)
     text = read_text(args.file, max_bytes=max_bytes)
-    migration = migrate_text(text, old, load_checklist(old.id, version=target), history)
+    new = load_checklist(old.id, version=target)
+    migration = migrate_text(text, old, new, history)
     for ident, into in migration.moved:
         where = ", ".join(into) if into else "retired:"
         print(printable(f"{args.file}: {ident} -> {where}"), file=sys.stderr)
     for ident in migration.review:
         print(printable(f"{args.file}: {ident}: review required (the question changed)"), file=sys.stderr)
+    review = list(migration.review)
+    result = migration.text
+    if card.format_version < 2:
+        formatted = to_format_2(result)
+        blocks = dict((item, block) for block, item in FORMAT_2_BLOCKS)
+        for ident in formatted.review:
+            message = f"review required (format 2 decides it from the '{blocks[ident]}' block: fill it in)"
+            print(printable(f"{args.file}: {ident}: {message}"), file=sys.stderr)
+        review += formatted.review
+        result = formatted.text
+        validate_card(parse(result, args.output or args.file), new)  # a migrated card is a valid card
     if args.dry_run:
         name = args.output or args.file
-        diff = difflib.unified_diff(
-            text.splitlines(keepends=True), migration.text.splitlines(keepends=True), name, name
-        )
+        diff = difflib.unified_diff(text.splitlines(keepends=True), result.splitlines(keepends=True), name, name)
         sys.stdout.write("".join(diff))
-    elif migration.text != text or args.output:
-        write_atomic(args.output or args.file, migration.text)
-        print(f"{args.file}: {old.id} {migration.old_version} -> {migration.new_version}", file=sys.stderr)
+    elif result != text or args.output:
+        write_atomic(args.output or args.file, result)
+        formats = ", card format 1 -> 2" if card.format_version < 2 else ""
+        print(f"{args.file}: {old.id} {migration.old_version} -> {migration.new_version}{formats}", file=sys.stderr)
     else:
         print(f"{args.file}: already answers {old.id} {migration.new_version}", file=sys.stderr)
-    return EXIT_PROBLEMS if migration.review else EXIT_OK
+    return EXIT_PROBLEMS if review else EXIT_OK
 
 
 def _changelog(args: argparse.Namespace) -> int:

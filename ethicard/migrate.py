@@ -11,6 +11,13 @@ the changes concern and the checklist version are rewritten.  Nothing is decided
 - an answer to a reworded item keeps its status and is marked ``review: required``;
 - an answer to a removed item is kept under ``retired:`` with the question it answered;
 - a status is never raised: merged answers take the lowest of their statuses.
+
+A format-1 card moves to format 2 (:func:`to_format_2`) with what the old card states: its
+``about.training_data`` become ``data_sources`` with the role ``train``, reader studies are read as
+realism ratings and downstream evaluations as benchmarks (as ``check`` read them in format 1), each
+such guess marked with a comment; the answers whose gaps format 2 decides from structured blocks
+(labelling, the problem, ethics, the evaluation scope, claims) are marked ``review: required``, so
+a person fills those blocks.
 """
 
 from __future__ import annotations
@@ -109,6 +116,50 @@ def migrate_text(text: str, old: Checklist, new: Checklist, history: History) ->
     writer.dump(data, out)
     migration.text = out.getvalue()
     migration.review = sorted(set(migration.review))
+    return migration
+
+
+# Answers whose gaps format 2 decides from a structured block: the block to fill, and the item.
+FORMAT_2_BLOCKS = (
+    ("labelling", "synthetic_image_labelling"),
+    ("problem", "clinical_need"),
+    ("ethics", "ethics_approval"),
+    ("evaluation.scope", "evaluation_scope_declaration"),
+    ("claims", "claims_backed_by_results"),
+)
+_GUESSED = "ethicard migrate read format 1 this way: check it"
+
+
+def to_format_2(text: str) -> Migration:
+    """A format-1 card's text moved to format 2 (see the module's docstring); the version fields of
+    the returned :class:`Migration` are the card formats."""
+    migration = Migration(text, "1", "2")
+    data, writer = _round_trip(text)
+    if data.get("format") == 2:
+        return migration
+    data.insert(0, "format", 2)
+    about = data.get("about") or {}
+    sources = about.pop("training_data", None) if hasattr(about, "pop") else None
+    if sources:
+        for source in sources:
+            source["roles"] = ["train"]
+            source.yaml_add_eol_comment(_GUESSED, "roles")
+        data.insert(list(data).index("about") + 1, "data_sources", sources)
+    evaluation = data.get("evaluation") or {}
+    for key, field_name, value in (("reader_studies", "task", "realism"), ("downstream", "evaluates", "benchmark")):
+        for row in evaluation.get(key) or []:
+            if row.get(field_name) is None:
+                row[field_name] = value
+                row.yaml_add_eol_comment(_GUESSED, field_name)
+    answers = data.get("answers") or {}
+    for _, item in FORMAT_2_BLOCKS:
+        answer = _find(answers, item)
+        if answer is not None and answer.get("review") != "required":
+            answer["review"] = "required"
+            migration.review.append(item)
+    out = io.StringIO()
+    writer.dump(data, out)
+    migration.text = out.getvalue()
     return migration
 
 

@@ -219,3 +219,31 @@ def test_migration_never_raises_a_status_and_twice_is_once(tmp_path_factory, sta
         highest = max(RANK[before[origin]] for origin in origins.get(ident, [ident]))
         assert RANK[status] <= highest, (ident, status, before)
     assert migrate_text(once.text, new, new, HISTORY).text == once.text
+
+
+def test_a_format_1_card_moves_to_a_valid_format_2_card_with_its_guesses_marked(ethicard, golden, tmp_path) -> None:
+    legacy = DATA / "fidelity" / "cards" / "legacy-cxr-ldm-format-1.yaml"
+    old = legacy.read_text(encoding="utf-8")
+    assert "format:" not in old and "  training_data:\n" in old
+    (tmp_path / "card.yaml").write_text(old, encoding="utf-8")
+    done = ethicard("migrate", "card.yaml")
+    assert done.code == 1, done.err  # a person must fill the format-2 blocks
+    assert f"card.yaml: misyn 1.1.0 -> {CURRENT}, card format 1 -> 2" in done.err
+    assert "claims_backed_by_results: review required (format 2 decides it from the 'claims' block" in done.err
+    migrated = (tmp_path / "card.yaml").read_text(encoding="utf-8")
+    golden(migrated, DATA / "migrate" / "legacy-cxr-ldm-format-1.migrated.yaml")
+    data = yaml.safe_load(migrated)
+    assert data["format"] == 2 and "training_data" not in data["about"]
+    training = yaml.safe_load(old)["about"]["training_data"]
+    assert [source["name"] for source in data["data_sources"]] == [source["name"] for source in training]
+    assert all(source["roles"] == ["train"] for source in data["data_sources"])
+    assert all(row["evaluates"] == "benchmark" for row in data["evaluation"]["downstream"])
+    assert all(study["task"] == "realism" for study in data["evaluation"]["reader_studies"])
+    assert migrated.count("# ethicard migrate read format 1 this way: check it") == (
+        len(data["data_sources"]) + len(data["evaluation"]["downstream"]) + len(data["evaluation"]["reader_studies"])
+    )
+    assert migrated.startswith(old[: old.index("checklist:")])  # the researcher's own opening comments
+    checked = ethicard("check", "card.yaml")
+    assert checked.code == 0 and f"valid (misyn {CURRENT})" in checked.out, checked.out + checked.err
+    again = ethicard("migrate", "card.yaml")
+    assert "already answers" in again.err and (tmp_path / "card.yaml").read_text(encoding="utf-8") == migrated
