@@ -114,3 +114,11 @@ def test_across_versions_a_renamed_item_is_followed_not_removed_and_added(tmp_pa
     without_history = compare(reports[0], reports[1])  # venue_x declares no changes: shown as asked anew
     assert [(c.item, c.old_status) for c in without_history.items] == [("code_release", "not asked")]
     assert without_history.retired == ("code_date",)
+
+
+def test_diff_outputs_match_their_goldens(ethicard, golden, tmp_path: Path) -> None:
+    _pair(tmp_path)
+    for fmt, suffix in (("text", "txt"), ("json", "json"), ("md", "md")):
+        done = ethicard("diff", "old.yaml", "new.yaml", "--format", fmt)
+        assert done.code == 0, done.err
+        golden(done.out, DATA / "diff" / f"labelling-dropped.{suffix}")
