@@ -107,7 +107,8 @@ def check_card(path: str, checklist: Checklist | None, max_bytes: int, options: 
         document = loader.load(path, max_bytes=max_bytes)
         card, used = validate_card(document, checklist)
         report = assess(card, used)
-        warnings = tuple(map(str, _comment_warnings(path, max_bytes))) if options.format == "text" else ()
+        text = options.format == "text"
+        warnings = tuple(map(str, loader.trailing_comments(document.text or "", path))) if text else ()
         gate: dict[str, Any] = {"strict": options.strict, "min_score": options.min_score, "waivers": options.waivers}
         counts = report.counts()
         return CardResult(
@@ -131,14 +132,6 @@ def check_card(path: str, checklist: Checklist | None, max_bytes: int, options: 
             raise
         problem = Problem(path, 0, 0, (), f"{type(exc).__name__}: {exc}", "run with --debug for details")
         return CardResult(file=path, valid=False, problems=(problem,), internal_error=True)
-
-
-def _comment_warnings(path: str, max_bytes: int) -> list[Problem]:
-    """Comments that cut a plain value short (see loader.trailing_comments); the card was read
-    and parsed once already, so this reads a file known to be valid YAML."""
-    from . import loader
-
-    return loader.trailing_comments(loader.read_text(path, max_bytes=max_bytes), path)
 
 
 # Per worker process: set once by the pool's initializer, so the checklist is loaded (and its card

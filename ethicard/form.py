@@ -22,19 +22,13 @@ from typing import Any
 
 from . import __version__, resources, view
 from .assessment import Report
-from .models import LATEST_FORMAT, STATUSES, Checklist
+from .models import FORMAT_1_FIELDS, FORMAT_2_FIELDS, LATEST_FORMAT, STATUSES, Checklist
 from .schema import NUMBER_TEXT_PATTERNS, card_schema
 from .view import STATUS_LABELS
 
 SCRIPT = "form.js"
 STYLE = "form.css"
 TEMPLATE = "form.html.j2"
-# What ``CardBase`` refuses on a format-1 card (a card without ``format: 2``): the page writes
-# ``format: 2`` as soon as one of these is filled, and keeps an imported format-1 card format 1
-# otherwise.  tests/test_form.py checks each against the model, so this list cannot drift silently.
-FORMAT_2_FIELDS = ("labelling", "problem", "data_sources", "ethics", "claims", "evaluation.scope")
-# What format 2 refuses (replaced by ``data_sources``): the page hides it on a format-2 card.
-FORMAT_1_FIELDS = ("about.training_data",)
 
 
 def embedded_json(data: Any) -> str:

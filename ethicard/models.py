@@ -30,6 +30,10 @@ from pydantic import (
 
 CARD_FORMAT_VERSION = 1  # the JSON view's card_format key (see cardjson); not the card's own format
 CARD_FORMATS = (1, 2)
+# What card format 2 adds, as dotted card paths: a format-1 card that gives one is refused, the
+# questionnaire page writes ``format: 2`` once one is filled.  And what format 2 replaces.
+FORMAT_2_FIELDS = ("labelling", "problem", "data_sources", "ethics", "claims", "evaluation.scope")
+FORMAT_1_FIELDS = ("about.training_data",)
 LATEST_FORMAT = 2
 
 Kind = Literal["model", "dataset", "method"]
@@ -843,13 +847,15 @@ class CardBase(_Strict):
     def _format_facts(self) -> CardBase:
         """Format-2 blocks need ``format: 2``; and what they point to must exist."""
         if self.format_version < 2:
-            for key in ("labelling", "problem", "data_sources", "ethics", "claims"):
-                if getattr(self, key):  # given and not empty (JSON output writes every key, as null or [])
-                    raise LocatedError(f"'{key}' is a format-2 block; add 'format: 2' at the top of the card", (key,))
-            if self.evaluation.scope is not None:
-                raise LocatedError(
-                    "'scope' is a format-2 field; add 'format: 2' at the top of the card", ("evaluation", "scope")
-                )
+            for dotted in FORMAT_2_FIELDS:
+                *parents, key = dotted.split(".")
+                owner: Any = self
+                for parent in parents:
+                    owner = getattr(owner, parent)
+                if getattr(owner, key):  # given and not empty (JSON output writes every key, as null or [])
+                    what = "block" if not parents else "field"
+                    message = f"'{key}' is a format-2 {what}; add 'format: 2' at the top of the card"
+                    raise LocatedError(message, (*parents, key))
             return self
         if self.about.training_data:
             raise LocatedError(

@@ -278,7 +278,7 @@ def test_a_format_1_card_stays_format_1_until_a_format_2_block_is_filled(
 ) -> None:
     """Every field the page treats as format-2 only is one the card model refuses without
     'format: 2'; an imported format-1 card keeps its format and its answers' 'missing' and 'review'."""
-    from ethicard.form import FORMAT_2_FIELDS
+    from ethicard.models import FORMAT_2_FIELDS
 
     one = tmp_path / "one.yaml"
     one.write_text(
