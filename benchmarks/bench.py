@@ -237,7 +237,7 @@ def _fallback_base(checklist: Any) -> dict[str, Any]:
 def base_card(checklist: Any, *, example: bool = True) -> tuple[dict[str, Any], str]:
     """The example card when it is valid for this ethicard (and asked for), else a generated stand-in."""
     from ethicard import EthicardError, loader
-    from ethicard.validate import validate_card
+    from ethicard.cards import validate_card
 
     if not example:
         note = "as asked (--from-minimal): "

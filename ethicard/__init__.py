@@ -22,17 +22,18 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .assessment import Report, assess
+    from .cards import load_card
+    from .checklist import load_checklist
     from .errors import EthicardError, Problem
     from .rendering import render
-    from .validate import load_card, load_checklist
 
 _WHERE = {
     "EthicardError": "errors",
     "Problem": "errors",
     "Report": "assessment",
     "assess": "assessment",
-    "load_card": "validate",
-    "load_checklist": "validate",
+    "load_card": "cards",
+    "load_checklist": "checklist",
     "render": "rendering",
 }
 

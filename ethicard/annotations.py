@@ -17,7 +17,7 @@ from .locations import locate
 if TYPE_CHECKING:
     from .assessment import Report
     from .loader import Document
-    from .models import Condition
+    from .rules import Condition
 
 Level = Literal["error", "warning", "note"]
 
@@ -100,7 +100,7 @@ def located(report: Report, document: Document) -> tuple[Located, ...]:
 
 def _fields(condition: Condition | None) -> Iterator[str]:
     """The card fields a rule's condition tests, in the order it names them."""
-    from .models import AllOf, AnyOf, FieldCondition, NotOf
+    from .rules import AllOf, AnyOf, FieldCondition, NotOf
 
     if isinstance(condition, AllOf | AnyOf):
         for part in condition.all_ if isinstance(condition, AllOf) else condition.any_:

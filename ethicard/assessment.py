@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, replace
 
 from . import heuristics, locations
+from .checklist import Checklist
 from .heuristics import Advice
-from .models import Answer, CardBase, Checklist, Item, Section
+from .models import Answer, CardBase, Item, Section
 from .rules import UNANSWERED as UNANSWERED
 from .rules import Finding, evaluate
 

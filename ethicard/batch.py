@@ -21,7 +21,7 @@ from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EthicardError, Proble
 
 if TYPE_CHECKING:
     from .annotations import Located
-    from .models import Checklist
+    from .checklist import Checklist
 
 CARD_SUFFIXES = (".yaml", ".yml")
 FORMATS = ("text", "json", "csv")
@@ -98,7 +98,7 @@ def check_card(path: str, checklist: Checklist | None, max_bytes: int, options: 
     from . import loader, summary
     from .annotations import located
     from .assessment import assess
-    from .validate import validate_card
+    from .cards import validate_card
 
     if os.path.isdir(path):  # a folder named on the command line, with no card in it
         problem = Problem(path, 0, 0, (), "is a folder with no card files (*.yaml, *.yml) in it", "name card files")
@@ -171,7 +171,7 @@ def check_cards(
     A checklist named here is loaded once, before any card; when it is broken, no card can be
     checked against it, so its problems are raised once (EthicardError) instead of per card.
     """
-    from .validate import load_checklist
+    from .checklist import load_checklist
 
     checklist = load_checklist(checklist_name, max_bytes=max_bytes) if checklist_name else None
     workers = min(jobs or cores(), cores(), len(paths))  # more processes than cores only cost memory

@@ -14,7 +14,8 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from . import loader, resources
-from .models import Checklist, Identifier, NonEmpty, SemVer, _Strict
+from .checklist import Checklist
+from .models import Identifier, NonEmpty, SemVer, _Strict
 from .translate import validate_model
 
 ChangeKind = Literal[

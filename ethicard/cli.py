@@ -238,8 +238,9 @@ def _percent(text: str) -> float:
 
 def _report(path: str, checklist_name: str | None, given_max_bytes: int | None, *, anonymous: bool = False) -> Report:
     from .assessment import assess
-    from .loader import max_bytes_setting
-    from .validate import load_card, load_checklist
+    from .cards import load_card
+    from .checklist import load_checklist
+    from .files import max_bytes_setting
 
     max_bytes = max_bytes_setting(given_max_bytes)
     checklist = load_checklist(checklist_name, max_bytes=max_bytes) if checklist_name else None
@@ -257,9 +258,9 @@ def _report(path: str, checklist_name: str | None, given_max_bytes: int | None, 
 
 
 def _init(args: argparse.Namespace) -> int:
+    from .checklist import load_checklist
     from .files import write_atomic
     from .skeleton import skeleton
-    from .validate import load_checklist
 
     if os.path.lexists(args.output) and not args.force:
         raise UsageError(f"{args.output} already exists; use --force to overwrite it")
@@ -270,7 +271,7 @@ def _init(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from .batch import Options, ProgressBar, check_cards, find_cards
-    from .loader import max_bytes_setting
+    from .files import max_bytes_setting
     from .reporters import LOCATED, reporter
     from .step_summary import StepSummary
 
@@ -400,9 +401,8 @@ def _emit(output: str | None, text: str) -> None:
 
 
 def _render_into(args: argparse.Namespace) -> int:
-    from .files import refuse_same_file
+    from .files import max_bytes_setting, refuse_same_file
     from .hub import advice, metadata
-    from .loader import max_bytes_setting
     from .readme import update
     from .rendering import render
 
@@ -419,8 +419,8 @@ def _render_into(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from .checklist import load_checklist
     from .schema import schema_text
-    from .validate import load_checklist
 
     sys.stdout.write(schema_text(load_checklist(args.checklist)))
     return EXIT_OK
@@ -437,9 +437,9 @@ def _badge(args: argparse.Namespace) -> int:
 
 
 def _form(args: argparse.Namespace) -> int:
+    from .checklist import load_checklist
     from .files import refuse_same_file
     from .form import form_page
-    from .validate import load_checklist
 
     if args.review and not args.file:
         raise UsageError("--review shows a card: name the CARD file")
@@ -501,11 +501,12 @@ def _migrate(args: argparse.Namespace) -> int:
     """Exit 0 when nothing needs a person, 1 when answers are marked for review, 2 on a usage error."""
     import difflib
 
+    from .cards import load_card, validate_card
     from .changes import bundled_history
-    from .files import refuse_same_file, write_atomic
-    from .loader import max_bytes_setting, parse, read_text
+    from .checklist import bundled_versions, load_checklist
+    from .files import max_bytes_setting, read_text, refuse_same_file, write_atomic
+    from .loader import parse
     from .migrate import FORMAT_2_BLOCKS, migrate_text, to_format_2
-    from .validate import bundled_versions, load_card, load_checklist, validate_card
 
     max_bytes = max_bytes_setting(args.max_bytes)
     card, old = load_card(args.file, max_bytes=max_bytes)
@@ -552,7 +553,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _changelog(args: argparse.Namespace) -> int:
     from .changes import bundled_history, changelog
-    from .validate import load_checklist
+    from .checklist import load_checklist
 
     checklist = load_checklist(args.checklist)
     history = bundled_history(checklist.id)

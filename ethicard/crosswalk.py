@@ -16,8 +16,8 @@ from pydantic import Field, StringConstraints
 
 from . import loader, resources
 from .assessment import Report
-from .models import FieldPath, NonEmpty, _Strict
-from .rules import field_value, given
+from .models import NonEmpty, _Strict
+from .rules import FieldPath, field_value, given
 from .translate import validate_model
 
 SCHEMES: tuple[str, ...] = ("claim2024", "mi-claim-gen", "neurips", "hf-modelcard")

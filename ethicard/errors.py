@@ -32,6 +32,14 @@ def _escaped(char: str) -> str:
     return char.encode("unicode_escape").decode()
 
 
+def describe_character(char: str) -> str:
+    """``U+0430 CYRILLIC SMALL LETTER A``: a character named so that it can be found."""
+    name = unicodedata.name(char, "")
+    if unicodedata.category(char) == "Cc":
+        name = "(NEXT LINE, a control character)" if char == "\x85" else "(a control character)"
+    return f"U+{ord(char):04X} {name}".rstrip()
+
+
 def text_of_name(text: str) -> str:
     """A file name as exact text for data outputs (JSON): the same string, except that a byte
     that is not UTF-8 becomes U+FFFD, since strict JSON readers refuse lone surrogates."""

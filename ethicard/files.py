@@ -1,4 +1,5 @@
-"""Writing outputs safely: whole or not at all, and never over the input."""
+"""Reading inputs and writing outputs safely: only regular files are read, at most ``--max-bytes`` of
+them and as UTF-8 text; an output is written whole or not at all, and never over the input."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import UsageError
+from .errors import EthicardError, Problem, UsageError
 
 NOT_REGULAR = "not a regular file (a pipe, device or socket)"
 STALE_SECONDS = 3600  # a temporary file of ours this old was left by a killed process
@@ -105,3 +106,77 @@ def refuse_same_file(output: str | os.PathLike[str], *inputs: str | os.PathLike[
             raise UsageError(f"{output}: cannot be written ({reason or exc})") from None
         if same:
             raise UsageError(f"{output}: refusing to write the output over the input {given}")
+
+
+# --- reading text inputs: cards and checklists, within the size limit ------------------------
+
+DEFAULT_MAX_BYTES = 1_000_000
+MAX_BYTES_ENV = "ETHICARD_MAX_BYTES"
+_UTF16_32_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def max_bytes_setting(given: int | None = None) -> int:
+    """The size limit: ``given`` (``--max-bytes``), else ``$ETHICARD_MAX_BYTES``, else 1 MB."""
+    source, value = "--max-bytes", given
+    if value is None:
+        raw = os.environ.get(MAX_BYTES_ENV, "").strip()
+        if not raw:
+            return DEFAULT_MAX_BYTES
+        source = MAX_BYTES_ENV
+        try:
+            value = int(raw.replace("_", ""))
+        except ValueError:
+            raise UsageError(f"{MAX_BYTES_ENV}={raw!r} is not a whole number of bytes") from None
+    if value < 1:
+        raise UsageError(f"{source} must be at least 1 byte, not {value}")
+    return value
+
+
+def read_text(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "card") -> str:
+    """Read a UTF-8 text file (``what`` says what it should be, for messages), refusing what is
+    not one with a located message.  At most ``max_bytes + 1`` bytes are ever read."""
+    name = os.fspath(path)
+
+    def fail(message: str, hint: str = "", line: int = 0, col: int = 0) -> EthicardError:
+        return EthicardError([Problem(name, line, col, (), message, hint)])
+
+    try:
+        raw = read_regular(name, max_bytes + 1)
+    except FileNotFoundError:
+        hint = "a broken symbolic link" if os.path.islink(name) else ""
+        raise fail("no such file", hint) from None
+    except IsADirectoryError:
+        raise fail(f"is a folder, not a {what} file", "name a file") from None
+    except OSError as exc:
+        hint = "check the file's permissions" if isinstance(exc, PermissionError) else ""
+        if exc.strerror == NOT_REGULAR:
+            raise fail(f"is {NOT_REGULAR}", f"name a {what} file; pipes and devices are never read") from None
+        raise fail(f"cannot be read ({exc.strerror or exc})", hint) from None
+    if len(raw) > max_bytes:
+        raise fail(
+            f"is larger than the limit of {max_bytes:,} bytes",
+            f"a {what} is a few kilobytes; if this one is real, raise the limit with --max-bytes or {MAX_BYTES_ENV}",
+        )
+    for bom, encoding in _UTF16_32_BOMS:
+        if raw.startswith(bom):
+            raise fail(f"is {encoding} text, not UTF-8", "save it as UTF-8", 1, 1)
+    if b"\x00" in raw:
+        line, col = _byte_position(raw, raw.index(b"\x00"))
+        raise fail("contains a NUL byte: this is not a text file", f"save the {what} as UTF-8 text", line, col)
+    try:
+        return raw.decode("utf-8-sig")  # a UTF-8 byte order mark is dropped
+    except UnicodeDecodeError as exc:
+        line, col = _byte_position(raw, exc.start)
+        raise fail(f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8", line, col) from None
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (1-based, counting characters) of a byte offset in mostly-UTF-8 bytes."""
+    start = raw.rfind(b"\n", 0, offset) + 1
+    before = raw[start:offset].decode("utf-8", errors="replace")
+    return raw.count(b"\n", 0, offset) + 1, len(before) + 1

@@ -22,7 +22,8 @@ from typing import Any
 
 from . import __version__, resources, view
 from .assessment import Report
-from .models import FORMAT_1_FIELDS, FORMAT_2_FIELDS, LATEST_FORMAT, STATUSES, Checklist
+from .checklist import Checklist
+from .models import FORMAT_1_FIELDS, FORMAT_2_FIELDS, LATEST_FORMAT, STATUSES
 from .schema import NUMBER_TEXT_PATTERNS, card_schema
 from .view import STATUS_LABELS
 

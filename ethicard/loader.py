@@ -18,22 +18,19 @@ from __future__ import annotations
 import bisect
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from .errors import EthicardError, Path_, Problem, UsageError
-from .files import NOT_REGULAR, read_regular
+from .errors import EthicardError, Path_, Problem, describe_character
+from .files import DEFAULT_MAX_BYTES, read_text
 
 try:  # libyaml's C parser when present: several times faster
     from yaml import CSafeLoader as _SafeBase
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _SafeBase  # type: ignore[assignment]
 
-DEFAULT_MAX_BYTES = 1_000_000
-MAX_BYTES_ENV = "ETHICARD_MAX_BYTES"
 MAX_DEPTH = 50
 MAX_REPORTED = 10  # anchors, aliases or characters listed one by one before the rest are counted
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -44,18 +41,13 @@ _ALLOWED_TAGS = {
     yaml.SequenceStartEvent: {"!", f"{_CORE}seq"},
     yaml.MappingStartEvent: {"!", f"{_CORE}map"},
 }
+_SCALAR_TAGS = _ALLOWED_TAGS[yaml.ScalarEvent]
 # What YAML may not hold (outside its printable set), and NEL, LINE and PARAGRAPH SEPARATOR, which
 # YAML 1.1 reads as line breaks although editors show none: everything but
 # [\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff], listed directly because the
 # negated class took 5 ms to compile at every start.
 _REFUSED_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAK = re.compile("\r\n|\r|\n")
-_UTF16_32_BOMS = (
-    (b"\xff\xfe\x00\x00", "UTF-32"),
-    (b"\x00\x00\xfe\xff", "UTF-32"),
-    (b"\xff\xfe", "UTF-16"),
-    (b"\xfe\xff", "UTF-16"),
-)
 
 
 class _NoImplicitTypes(_SafeBase):
@@ -141,68 +133,6 @@ class Document:
         return Problem(self.file, line, col, path, message, hint)
 
 
-def max_bytes_setting(given: int | None = None) -> int:
-    """The size limit: ``given`` (``--max-bytes``), else ``$ETHICARD_MAX_BYTES``, else 1 MB."""
-    source, value = "--max-bytes", given
-    if value is None:
-        raw = os.environ.get(MAX_BYTES_ENV, "").strip()
-        if not raw:
-            return DEFAULT_MAX_BYTES
-        source = MAX_BYTES_ENV
-        try:
-            value = int(raw.replace("_", ""))
-        except ValueError:
-            raise UsageError(f"{MAX_BYTES_ENV}={raw!r} is not a whole number of bytes") from None
-    if value < 1:
-        raise UsageError(f"{source} must be at least 1 byte, not {value}")
-    return value
-
-
-def read_text(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "card") -> str:
-    """Read a UTF-8 text file (``what`` says what it should be, for messages), refusing what is
-    not one with a located message.  At most ``max_bytes + 1`` bytes are ever read."""
-    name = os.fspath(path)
-
-    def fail(message: str, hint: str = "", line: int = 0, col: int = 0) -> EthicardError:
-        return EthicardError([Problem(name, line, col, (), message, hint)])
-
-    try:
-        raw = read_regular(name, max_bytes + 1)
-    except FileNotFoundError:
-        hint = "a broken symbolic link" if os.path.islink(name) else ""
-        raise fail("no such file", hint) from None
-    except IsADirectoryError:
-        raise fail(f"is a folder, not a {what} file", "name a file") from None
-    except OSError as exc:
-        hint = "check the file's permissions" if isinstance(exc, PermissionError) else ""
-        if exc.strerror == NOT_REGULAR:
-            raise fail(f"is {NOT_REGULAR}", f"name a {what} file; pipes and devices are never read") from None
-        raise fail(f"cannot be read ({exc.strerror or exc})", hint) from None
-    if len(raw) > max_bytes:
-        raise fail(
-            f"is larger than the limit of {max_bytes:,} bytes",
-            f"a {what} is a few kilobytes; if this one is real, raise the limit with --max-bytes or {MAX_BYTES_ENV}",
-        )
-    for bom, encoding in _UTF16_32_BOMS:
-        if raw.startswith(bom):
-            raise fail(f"is {encoding} text, not UTF-8", "save it as UTF-8", 1, 1)
-    if b"\x00" in raw:
-        line, col = _byte_position(raw, raw.index(b"\x00"))
-        raise fail("contains a NUL byte: this is not a text file", f"save the {what} as UTF-8 text", line, col)
-    try:
-        return raw.decode("utf-8-sig")  # a UTF-8 byte order mark is dropped
-    except UnicodeDecodeError as exc:
-        line, col = _byte_position(raw, exc.start)
-        raise fail(f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8", line, col) from None
-
-
-def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
-    """Line and column (1-based, counting characters) of a byte offset in mostly-UTF-8 bytes."""
-    start = raw.rfind(b"\n", 0, offset) + 1
-    before = raw[start:offset].decode("utf-8", errors="replace")
-    return raw.count(b"\n", 0, offset) + 1, len(before) + 1
-
-
 def parse(text: str, file: str = "<string>") -> Document:
     """Parse YAML text into plain data with positions; raise EthicardError on any problem."""
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
@@ -254,14 +184,6 @@ def short_tag(tag: str) -> str:
     return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
 
 
-def describe_character(char: str) -> str:
-    """``U+0430 CYRILLIC SMALL LETTER A``: a character named so that it can be found."""
-    name = unicodedata.name(char, "")
-    if unicodedata.category(char) == "Cc":
-        name = "(NEXT LINE, a control character)" if char == "\x85" else "(a control character)"
-    return f"U+{ord(char):04X} {name}".rstrip()
-
-
 def _refused_characters(text: str, file: str) -> list[Problem]:
     problems: list[Problem] = []
     found = _REFUSED_CHARACTER.finditer(text)
@@ -293,21 +215,25 @@ def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     context = exc.context_mark
     if exc.context and context and (context.line + 1, context.column + 1) != (line, col):
         problem += f" {exc.context} that starts at line {context.line + 1}:{context.column + 1}"
-    hint = "check indentation and quoting near this point"
     lines = _LINE_BREAK.split(text)
     current = lines[line - 1] if line - 1 < len(lines) else ""
+    return Problem(file, line, col, (), f"YAML syntax error: {problem}", _syntax_hint(problem, current, col))
+
+
+def _syntax_hint(problem: str, current: str, col: int) -> str:
+    """What to do about a syntax error at column ``col`` of the line ``current``."""
     here = current[col - 1 : col]
     if "\t" in current[:col]:
-        hint = "YAML indentation must use spaces, not tabs"
-    elif "cannot start any token" in problem and here in ("@", "`"):
-        hint = f"text that starts with '{here}' must be put in quotes"
-    elif "mapping values are not allowed" in problem and col > 1024 and ": " not in current[:1024]:
-        hint = "a key must be shorter than 1024 characters"
-    elif "escape" in problem:
-        hint = "write the character itself, or a valid escape such as \\n or \\u00e9"
-    elif "mapping values are not allowed" in problem:
-        hint = "quote text that contains ': ' or put it in a block (answer: |)"
-    return Problem(file, line, col, (), f"YAML syntax error: {problem}", hint)
+        return "YAML indentation must use spaces, not tabs"
+    if "cannot start any token" in problem and here in ("@", "`"):
+        return f"text that starts with '{here}' must be put in quotes"
+    if "mapping values are not allowed" in problem and col > 1024 and ": " not in current[:1024]:
+        return "a key must be shorter than 1024 characters"
+    if "escape" in problem:
+        return "write the character itself, or a valid escape such as \\n or \\u00e9"
+    if "mapping values are not allowed" in problem:
+        return "quote text that contains ': ' or put it in a block (answer: |)"
+    return "check indentation and quoting near this point"
 
 
 class _Refused(Exception):
@@ -319,9 +245,11 @@ _NO_KEY: Any = object()
 
 def _plain(parser: Any) -> Any:
     """The document's plain data, read from the parser's events like :class:`_Builder` does, or
-    :class:`_Refused` at anything the builder would refuse (an anchor, alias or tag, a key that is
-    not plain text, a merge or duplicate key, nesting deeper than MAX_DEPTH, a second document or
-    none).  This is the loader's hot path: it records no positions, which only problems need.
+    :class:`_Refused` at anything the builder would refuse (an anchor or alias, a tag other than
+    those that keep the value as it is, a key that is not plain text, a merge or duplicate key,
+    nesting deeper than MAX_DEPTH, a second document or none).  This is the loader's hot path: it
+    records no positions, which only problems need.  tests/test_loader_properties.py holds it to
+    reading every document as the builder does.
     """
     stack: list[Any] = []  # the open mappings and lists
     pending: list[Any] = []  # for each, the key read and waiting for its value (_NO_KEY: none)
@@ -332,10 +260,12 @@ def _plain(parser: Any) -> Any:
         event = get_event()
         kind = type(event)
         if kind is yaml.ScalarEvent:
-            if event.anchor is not None or event.tag is not None:
+            tag = event.tag  # None, or one of the tags that keep text as text ('!', '!!str')
+            if event.anchor is not None or (tag is not None and tag not in _SCALAR_TAGS):
                 raise _Refused
             text = event.value
-            value = text if event.style else None if text in _NULLS else _BOOLS.get(text, text)
+            plain = tag is None and not event.style
+            value = None if plain and text in _NULLS else _BOOLS.get(text, text) if plain else text
             if not stack:
                 root = value
                 continue
@@ -343,14 +273,17 @@ def _plain(parser: Any) -> Any:
             if type(top) is list:
                 top.append(value)
             elif pending[-1] is _NO_KEY:  # a key
-                if text in top or (text == "<<" and not event.style):
+                if text in top or (text == "<<" and plain):
                     raise _Refused
                 pending[-1] = text
             else:
                 top[pending[-1]] = value
                 pending[-1] = _NO_KEY
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-            if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
+            tag = event.tag
+            if event.anchor is not None or (tag is not None and tag not in _ALLOWED_TAGS[kind]):
+                raise _Refused
+            if len(stack) >= MAX_DEPTH:
                 raise _Refused
             if stack and type(stack[-1]) is dict and pending[-1] is _NO_KEY:
                 raise _Refused  # a list or mapping as a key

@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .changes import History, item_map, version_key
+from .checklist import Checklist
 from .errors import UsageError
-from .models import Checklist
+from .models import split_reference
 
 # Statuses from least to most answered; merged answers take the lowest ("not applicable" counts as
 # partial, so that joining it with an addressed answer never claims more than either said).
@@ -230,7 +231,7 @@ def _reworded(history: History, old: str, new: str) -> list[str]:
 def _set_version(data: Any, version: str) -> None:
     ref = data["checklist"]
     if isinstance(ref, str):
-        ident = ref.partition("@")[0]
+        ident = split_reference(ref)[0]
         data["checklist"] = type(ref)(f"{ident}@{version}") if type(ref) is not str else f"{ident}@{version}"
         return
     old = ref["version"]

@@ -1,8 +1,10 @@
-"""The data model: the checklist (what is asked) and the card (what a researcher answers).
+"""The data model: the items a checklist asks (what is asked) and the card (what a researcher answers).
 
-Both are strict pydantic models: unknown keys are refused, choices are closed, and text is
-never silently turned into something else.  The card's ``answers`` block is built per
-checklist by :func:`card_model`, so each checklist item is a known, documented key.
+All are strict pydantic models: unknown keys are refused, choices are closed, and text is
+never silently turned into something else.  The checklist as a whole, with its rules, is
+:class:`ethicard.checklist.Checklist`; the rules' language is :mod:`ethicard.rules`; the card's
+``answers`` block is built per checklist by :func:`ethicard.cards.card_model`, so each checklist
+item is a known, documented key.
 """
 
 from __future__ import annotations
@@ -17,13 +19,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    Discriminator,
     Field,
     PrivateAttr,
     StrictBool,
     StringConstraints,
-    Tag,
-    create_model,
     field_validator,
     model_validator,
 )
@@ -126,303 +125,6 @@ class IntrinsicLimit(_Strict):
     item: Identifier
 
 
-# --- rules: cross-field checks declared as data ------------------------------------------
-#
-# A rule fires when its ``when`` condition holds (always, when absent) and its ``require``
-# condition does not.  Conditions are a tiny closed language, never evaluated as code:
-#   {all: [...]}  {any: [...]}  {not: ...}
-#   {field: about.uses, contains_any: [...]}   tests on a card field (present, equals, in,
-#                                               contains_any, some, each_has)
-#   {item: ethics_approval, status_in: [...]}  tests on one answer (status_in, mentions,
-#                                               has_evidence, repeats)
-#   {mentions: [...]}                          words anywhere in the card's text
-
-Scalar = StrictBool | str  # the loader yields text or true/false; text compares with numbers as a number
-AnswerState = Literal["addressed", "partial", "not addressed", "not applicable", "unanswered"]
-TextPlace = Literal["about", "answers", "evaluation"]
-DERIVED_FIELDS = ("evaluation.phases",)
-
-
-_TOP_LISTS = ("data_sources", "claims", "waivers")  # format-2 lists named as fields on their own
-_BLOCKS = ("about", "evaluation", "labelling", "problem", "ethics")
-
-
-def _block_model(block: str) -> Any:
-    return {
-        "about": About,
-        "evaluation": Evaluation,
-        "labelling": Labelling,
-        "problem": ProblemFormulation,
-        "ethics": Ethics,
-    }.get(block)
-
-
-def card_field_type(path: str) -> Any:
-    """The annotation of a card field named ``about.<key>``, ``evaluation.<key>``, a format-2
-    block's key (``labelling.methods``) or list (``data_sources``), or None."""
-    if path == "evaluation.phases":
-        return list[int]
-    if path in _TOP_LISTS:
-        return CardBase.model_fields[path].annotation
-    block, _, key = path.partition(".")
-    model: Any = _block_model(block)
-    if model is None or key not in model.model_fields:
-        return None
-    return model.model_fields[key].annotation
-
-
-def card_fields() -> list[str]:
-    fields = [f"{block}.{key}" for block in _BLOCKS for key in _block_model(block).model_fields]
-    return [*fields, *_TOP_LISTS, *DERIVED_FIELDS]
-
-
-def list_element_model(path: str) -> type[BaseModel] | None:
-    """For a card field that holds a list of records (e.g. evaluation.downstream), the record's model."""
-    annotation = card_field_type(path)
-    args = getattr(annotation, "__args__", ())
-    if getattr(annotation, "__origin__", None) is list and args and isinstance(args[0], type):
-        element = args[0]
-        return element if issubclass(element, BaseModel) else None
-    return None
-
-
-def _known_field(path: str) -> str:
-    if card_field_type(path) is None:
-        close = difflib.get_close_matches(path, card_fields(), n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else "known: " + ", ".join(card_fields())
-        raise ValueError(f"unknown card field '{path}'; {hint}")
-    return path
-
-
-FieldPath = Annotated[str, AfterValidator(_known_field)]
-
-
-class AllOf(_Strict):
-    """Holds when every condition in the list holds."""
-
-    all_: Annotated[list[Condition], Field(min_length=1, alias="all")]
-
-
-class AnyOf(_Strict):
-    """Holds when at least one condition in the list holds."""
-
-    any_: Annotated[list[Condition], Field(min_length=1, alias="any")]
-
-
-class NotOf(_Strict):
-    """Holds when the condition does not."""
-
-    not_: Condition = Field(alias="not")
-
-
-_FIELD_TESTS = ("present", "equals", "in_", "contains_any", "some", "each_has")
-
-
-class FieldCondition(_Strict):
-    """A test on one card field; give exactly one test."""
-
-    field: FieldPath
-    present: StrictBool | None = Field(None, description="the field is given (a list: not empty)")
-    equals: Scalar | None = None
-    in_: list[Scalar] | None = Field(None, alias="in", description="the field is one of these values")
-    contains_any: list[Scalar] | None = Field(None, description="a list field holds one of these values")
-    some: dict[Identifier, Scalar] | None = Field(None, description="a list of records has one with these values")
-    each_has: list[Identifier] | None = Field(None, description="every record of a list gives these keys")
-
-    @model_validator(mode="after")
-    def _one_known_test(self) -> FieldCondition:
-        given = [name for name in _FIELD_TESTS if name in self.model_fields_set]
-        if len(given) != 1:
-            raise ValueError("give exactly one test for a field: present, equals, in, contains_any, some or each_has")
-        if given[0] in ("some", "each_has"):
-            record = list_element_model(self.field)
-            if record is None:
-                raise ValueError(f"'{given[0]}' needs a field that holds a list of records; '{self.field}' does not")
-            keys = list(self.some or {}) + list(self.each_has or [])
-            unknown = [key for key in keys if key not in record.model_fields]
-            if unknown:
-                raise ValueError(
-                    f"'{self.field}' records have no key '{unknown[0]}'; known: " + ", ".join(record.model_fields)
-                )
-        return self
-
-
-_ITEM_TESTS = ("status_in", "mentions", "has_evidence", "repeats")
-
-
-class ItemCondition(_Strict):
-    """A test on the answer to one checklist item; every test given must hold."""
-
-    item: Identifier
-    status_in: list[AnswerState] | None = None
-    mentions: list[NonEmpty] | None = Field(None, description="the answer text contains one of these (any case)")
-    has_evidence: StrictBool | None = None
-    repeats: Identifier | None = Field(None, description="the answer repeats the answer to this other item")
-
-    @model_validator(mode="after")
-    def _some_test(self) -> ItemCondition:
-        if not any(name in self.model_fields_set for name in _ITEM_TESTS):
-            raise ValueError("give at least one test for an item: status_in, mentions, has_evidence or repeats")
-        return self
-
-
-class TextCondition(_Strict):
-    """Holds when the card's text contains one of the words (any case)."""
-
-    mentions: Annotated[list[NonEmpty], Field(min_length=1)]
-    within: Annotated[list[TextPlace], Field(min_length=1)] = ["about", "answers", "evaluation"]
-    except_items: list[Identifier] = Field([], description="answers not searched")
-
-
-def _condition_tag(value: Any) -> str | None:
-    if isinstance(value, BaseModel):
-        return _TAGS.get(type(value))
-    if isinstance(value, dict):
-        for key in ("all", "any", "not", "field", "item", "mentions"):
-            if key in value:
-                return f"condition[{key}]"
-    return None
-
-
-# Tags contain '[' so that validate.py drops them from error locations.
-Condition = Annotated[
-    Annotated[AllOf, Tag("condition[all]")]
-    | Annotated[AnyOf, Tag("condition[any]")]
-    | Annotated[NotOf, Tag("condition[not]")]
-    | Annotated[FieldCondition, Tag("condition[field]")]
-    | Annotated[ItemCondition, Tag("condition[item]")]
-    | Annotated[TextCondition, Tag("condition[mentions]")],
-    Discriminator(
-        _condition_tag,
-        custom_error_type="condition_form",
-        custom_error_message="a condition is a mapping with one of the keys all, any, not, field, item or mentions",
-    ),
-]
-_TAGS: dict[type, str] = {
-    AllOf: "condition[all]",
-    AnyOf: "condition[any]",
-    NotOf: "condition[not]",
-    FieldCondition: "condition[field]",
-    ItemCondition: "condition[item]",
-    TextCondition: "condition[mentions]",
-}
-
-
-# Checks of format-2 facts that the condition language cannot express (coverage of sources by
-# approvals, declared against shown phases, claims pointing to rows); implemented in facts.py.
-BuiltinCheck = Literal[
-    "labelling_marks",
-    "labelling_status_agrees",
-    "release_labelled",
-    "clinical_need_stated",
-    "no_human_error_motivation",
-    "base_model_adapted",
-    "ethics_covers_private_sources",
-    "ethics_covers_reader_studies",
-    "memorisation_for_private_training",
-    "privacy_evidence",
-    "scope_declared",
-    "scope_matches_evidence",
-    "claims_backed",
-    "significance_tested",
-    "clinical_benefit_real_world",
-]
-BUILTIN_CHECKS: tuple[str, ...] = typing.get_args(BuiltinCheck)
-
-
-class Rule(_Strict):
-    """A cross-field check: when ``when`` holds, ``require`` must hold too, or the card shows a finding."""
-
-    id: Identifier
-    gap: GapKind | None = Field(None, description="the paper's gap kind this finding belongs to, if any")
-    source: RuleSource = Field(description="paper, companion, derived, or standards (brief/standards.md)")
-    message: NonEmpty = Field(description="what is wrong and what to do, for a reader without a technical background")
-    kinds: Annotated[list[Kind], Field(min_length=1)] = ["model", "dataset", "method"]
-    when: Condition | None = Field(None, description="when the rule applies to 'require' (always, when absent)")
-    require: Condition | None = Field(None, description="what must hold; the only test for format-1 cards")
-    check: BuiltinCheck | None = Field(
-        None, description="a built-in check of format-2 facts, used instead of 'require' on format-2 cards"
-    )
-
-    @model_validator(mode="after")
-    def _tested(self) -> Rule:
-        if self.require is None and self.check is None:
-            raise ValueError("a rule needs 'require' (a condition), 'check' (a built-in check), or both")
-        return self
-
-
-for _model in (AllOf, AnyOf, NotOf, Rule):
-    _model.model_rebuild()
-
-
-class Checklist(_Strict):
-    """A versioned questionnaire: sections of items, each traced to its source, and its rules."""
-
-    id: Identifier
-    version: SemVer
-    title: NonEmpty
-    description: str = ""
-    reference: str = ""
-    extends: ChecklistRef | None = Field(None, description="set by ethicard when this checklist extends another")
-    intrinsic_limits: list[IntrinsicLimit] = []
-    sections: Annotated[list[Section], Field(min_length=1)]
-    rules: list[Rule] = []
-
-    @model_validator(mode="after")
-    def _ids_unique_and_linked(self) -> Checklist:
-        seen: set[str] = set()
-        for s, section in enumerate(self.sections):
-            places: list[tuple[str, tuple[str | int, ...]]] = [(section.id, ("sections", s, "id"))]
-            places += [(item.id, ("sections", s, "items", i, "id")) for i, item in enumerate(section.items)]
-            for ident, path in places:
-                if ident in seen:
-                    raise LocatedError(f"id '{ident}' is used twice; ids must be unique", path)
-                seen.add(ident)
-        for n, limit in enumerate(self.intrinsic_limits):
-            if limit.item not in seen:
-                raise LocatedError(
-                    f"intrinsic limit '{limit.id}' names item '{limit.item}', which does not exist",
-                    ("intrinsic_limits", n, "item"),
-                )
-        first_rule: dict[str, int] = {}
-        for n, rule in enumerate(self.rules):
-            if rule.id in first_rule:
-                raise LocatedError(f"rule id '{rule.id}' is used twice; rule ids must be unique", ("rules", n, "id"))
-            first_rule[rule.id] = n
-        return self
-
-    def items(self) -> list[tuple[Section, Item]]:
-        return [(section, item) for section in self.sections for item in section.items]
-
-    def item(self, item_id: str) -> Item:
-        for _, item in self.items():
-            if item.id == item_id:
-                return item
-        raise KeyError(item_id)
-
-
-class SectionExtension(_Strict):
-    """New items for a section of the base checklist, or a new section (which needs a title)."""
-
-    id: FieldId
-    title: NonEmpty | None = None
-    intro: str | None = None
-    items: Annotated[list[Item], Field(min_length=1)]
-
-
-class ChecklistExtension(_Strict):
-    """A checklist that adds to a bundled one: its own id and version, more items, more rules."""
-
-    extends: Identifier = Field(description="the bundled checklist this one adds to, e.g. misyn")
-    id: Identifier
-    version: SemVer
-    title: NonEmpty | None = None
-    description: str = ""
-    reference: str = ""
-    sections: list[SectionExtension] = []
-    rules: list[Rule] = []
-
-
 # --- the card -----------------------------------------------------------------------------
 
 
@@ -441,6 +143,12 @@ class ChecklistRef(_Strict):
     id: Identifier
     version: SemVer
     file: NonEmpty | None = Field(None, description="a checklist file, relative to the card (a venue's own checklist)")
+
+
+def split_reference(text: str) -> tuple[str, str]:
+    """The id and version a card's ``checklist: misyn@1.0.0`` names (the version "" without an '@')."""
+    ident, _, version = text.partition("@")
+    return ident, version
 
 
 class DataSource(_Strict):
@@ -820,7 +528,7 @@ def result_row(card: CardBase, path: str) -> Any:
 
 
 class CardBase(_Strict):
-    """Fields every card has; :func:`card_model` adds the checklist's ``answers``."""
+    """Fields every card has; :func:`ethicard.cards.card_model` adds the checklist's ``answers``."""
 
     format: Annotated[int, Field(ge=1, le=2)] | None = Field(
         None, description="the card format: 2 (structured facts); leave out for format 1"
@@ -847,16 +555,26 @@ class CardBase(_Strict):
     def _format_facts(self) -> CardBase:
         """Format-2 blocks need ``format: 2``; and what they point to must exist."""
         if self.format_version < 2:
-            for dotted in FORMAT_2_FIELDS:
-                *parents, key = dotted.split(".")
-                owner: Any = self
-                for parent in parents:
-                    owner = getattr(owner, parent)
-                if getattr(owner, key):  # given and not empty (JSON output writes every key, as null or [])
-                    what = "block" if not parents else "field"
-                    message = f"'{key}' is a format-2 {what}; add 'format: 2' at the top of the card"
-                    raise LocatedError(message, (*parents, key))
-            return self
+            self._no_format_2_fields()
+        else:
+            self._format_2_complete()
+            self._ethics_name_sources()
+            self._claims_name_rows()
+        return self
+
+    def _no_format_2_fields(self) -> None:
+        for dotted in FORMAT_2_FIELDS:
+            *parents, key = dotted.split(".")
+            owner: Any = self
+            for parent in parents:
+                owner = getattr(owner, parent)
+            if getattr(owner, key):  # given and not empty (JSON output writes every key, as null or [])
+                what = "block" if not parents else "field"
+                message = f"'{key}' is a format-2 {what}; add 'format: 2' at the top of the card"
+                raise LocatedError(message, (*parents, key))
+
+    def _format_2_complete(self) -> None:
+        """No format-1 field, and the keys format 1 leaves out given."""
         if self.about.training_data:
             raise LocatedError(
                 "format 2 names medical image sources in data_sources, with roles (train, tune, condition, evaluate)",
@@ -872,33 +590,39 @@ class CardBase(_Strict):
                 raise LocatedError(
                     "missing 'evaluates': benchmark or clinical problem", ("evaluation", "downstream", n)
                 )
+
+    def _ethics_name_sources(self) -> None:
+        """Every name an approval or exemption covers is a data source or a reader study."""
+        if self.ethics is None:
+            return
         names = {source.name for source in self.data_sources} | {
             study.name for study in self.evaluation.reader_studies if study.name
         }
-        if self.ethics is not None:
-            for group in ("approvals", "exemptions"):
-                for n, entry in enumerate(getattr(self.ethics, group)):
-                    for m, name in enumerate(entry.covers):
-                        if name not in names:
-                            close = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.6)
-                            hint = f"did you mean '{close[0]}'?" if close else "name a data source or a reader study"
-                            raise LocatedError(
-                                f"'{name}' is neither a data source nor a reader study ({hint})",
-                                ("ethics", group, n, "covers", m),
-                            )
+        for group in ("approvals", "exemptions"):
+            for n, entry in enumerate(getattr(self.ethics, group)):
+                unknown = [(m, name) for m, name in enumerate(entry.covers) if name not in names]
+                if unknown:
+                    m, name = unknown[0]
+                    close = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.6)
+                    hint = f"did you mean '{close[0]}'?" if close else "name a data source or a reader study"
+                    raise LocatedError(
+                        f"'{name}' is neither a data source nor a reader study ({hint})",
+                        ("ethics", group, n, "covers", m),
+                    )
+
+    def _claims_name_rows(self) -> None:
         for n, claim in enumerate(self.claims):
             for key in ("result", "test"):
                 target = getattr(claim, key)
                 if target is not None and result_row(self, target) is None:
                     raise LocatedError(f"'{target}' is not a row of this card", ("claims", n, key))
-        return self
 
     @field_validator("checklist", mode="before")
     @classmethod
     def _checklist_ref_as_text(cls, value: Any) -> Any:
         """Accept ``checklist: misyn@1.0.0`` as well as the mapping form."""
         if isinstance(value, str) and "@" in value:
-            ident, _, version = value.partition("@")
+            ident, version = split_reference(value)
             return {"id": ident, "version": version}
         return value
 
@@ -911,43 +635,3 @@ class CardBase(_Strict):
             if found is not None:
                 return found
         return None
-
-
-_MODELS: dict[int, tuple[Checklist, type[CardBase]]] = {}
-_MODELS_KEPT = 8
-
-
-def card_model(checklist: Checklist) -> type[CardBase]:
-    """The card model for one checklist: ``answers.<section>.<item>`` for each item.
-
-    Built once per checklist object (building takes milliseconds; validating a card, microseconds).
-    The cache holds the checklist itself, so its ``id`` cannot be reused by another checklist while
-    cached, and keeps only the last few, so memory does not grow with the checklists seen.
-    """
-    cached = _MODELS.get(id(checklist))
-    if cached is not None and cached[0] is checklist:
-        return cached[1]
-    section_fields: dict[str, Any] = {}
-    for section in checklist.sections:
-        item_fields: dict[str, Any] = {
-            item.id: (Answer | None, Field(None, title=item.question, description=item.guidance))
-            for item in section.items
-        }
-        section_model = create_model(f"Answers_{section.id}", __base__=_Strict, __doc__=section.title, **item_fields)
-        section_fields[section.id] = (section_model, Field(default_factory=section_model, title=section.title))
-    answers_model = create_model(
-        "Answers", __base__=_Strict, __doc__="Answers by checklist section and item.", **section_fields
-    )
-    model: type[CardBase] = create_model(
-        "Card",
-        __base__=CardBase,
-        __doc__=f"A disclosure card answering {checklist.id} {checklist.version}.",
-        answers=(answers_model, Field(default_factory=answers_model)),
-    )
-    if len(_MODELS) >= _MODELS_KEPT:
-        del _MODELS[next(iter(_MODELS))]
-    _MODELS[id(checklist)] = (checklist, model)
-    return model
-
-
-Checklist.model_rebuild()

@@ -13,7 +13,7 @@ import jinja2
 import jinja2.exceptions
 import jinja2.sandbox
 
-from . import escape, latexmd, loader, pdf, resources, view
+from . import escape, files, latexmd, pdf, resources, view
 from .assessment import Report
 from .errors import EthicardError, Problem
 
@@ -213,7 +213,7 @@ def render_template(
     ones do) in the sandbox; any fault in the template is an EthicardError at its line."""
     chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
     path = os.fspath(template)
-    source = loader.read_text(path, what="template")
+    source = files.read_text(path, what="template")
     card = view.build(report)
     env = sandboxed_environment(chosen)
     try:

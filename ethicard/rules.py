@@ -1,33 +1,51 @@
-"""Evaluates a checklist's rules on a card: cross-field checks declared as data, never run as code.
+"""The rule language: a checklist's cross-field checks, declared as data and never run as code.
 
-A rule fires when its ``when`` condition holds and its ``require`` condition does not.  Each
-condition explains its outcome in a few words (``ethics_approval: unanswered``), and those
-words become the details of the finding, so a reader sees which answer or field is at fault.
+A rule fires when its ``when`` condition holds (always, when absent) and its ``require``
+condition does not.  Conditions are a tiny closed language:
+
+    {all: [...]}  {any: [...]}  {not: ...}
+    {field: about.uses, contains_any: [...]}   tests on a card field (present, equals, in,
+                                                contains_any, some, each_has)
+    {item: ethics_approval, status_in: [...]}  tests on one answer (status_in, mentions,
+                                                has_evidence, repeats)
+    {mentions: [...]}                          words anywhere in the card's text
+
+This module holds all of it: the card fields a rule may name, the condition and rule models, the
+check that a checklist's rules name items it has (:func:`unknown_items`), and the evaluation of
+rules on a card (:func:`evaluate`).  Each condition explains its outcome in a few words
+(``ethics_approval: unanswered``), and those words become the details of the finding, so a reader
+sees which answer or field is at fault.
 """
 
 from __future__ import annotations
 
 import collections
+import difflib
 import functools
 import itertools
 import re
-from collections.abc import Iterator, Mapping
+import typing
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, Discriminator, Field, StrictBool, Tag, model_validator
 
-from . import facts
+from . import facts, loader
+from .errors import Path_, Problem
 from .models import (
-    AllOf,
-    AnyOf,
+    About,
     CardBase,
-    Condition,
-    FieldCondition,
-    ItemCondition,
-    NotOf,
-    Rule,
-    TextCondition,
+    Ethics,
+    Evaluation,
+    GapKind,
+    Identifier,
+    Kind,
+    Labelling,
+    NonEmpty,
+    ProblemFormulation,
+    RuleSource,
+    _Strict,
 )
 
 UNANSWERED = "unanswered"
@@ -36,6 +54,300 @@ _MIN_REPEAT_WORDS = 5
 _SIMILAR = 0.85
 _SIMILAR_PAIRS = 0.6
 _WORD_CHARS = re.compile(r"\w*")
+
+
+# --- the card fields a rule can name ------------------------------------------------------
+
+# Fields the card does not state but ethicard works out: their type, and how to read them.
+_DERIVED: dict[str, tuple[Any, Callable[[CardBase], Any]]] = {
+    "evaluation.phases": (list[int], lambda card: card.evaluation.phases()),
+}
+_TOP_LISTS = ("data_sources", "claims", "waivers")  # format-2 lists named as fields on their own
+_BLOCKS = ("about", "evaluation", "labelling", "problem", "ethics")
+
+
+def _block_model(block: str) -> Any:
+    return {
+        "about": About,
+        "evaluation": Evaluation,
+        "labelling": Labelling,
+        "problem": ProblemFormulation,
+        "ethics": Ethics,
+    }.get(block)
+
+
+def card_field_type(path: str) -> Any:
+    """The annotation of a card field named ``about.<key>``, ``evaluation.<key>``, a format-2
+    block's key (``labelling.methods``) or list (``data_sources``), or None."""
+    if path in _DERIVED:
+        return _DERIVED[path][0]
+    if path in _TOP_LISTS:
+        return CardBase.model_fields[path].annotation
+    block, _, key = path.partition(".")
+    model: Any = _block_model(block)
+    if model is None or key not in model.model_fields:
+        return None
+    return model.model_fields[key].annotation
+
+
+def card_fields() -> list[str]:
+    fields = [f"{block}.{key}" for block in _BLOCKS for key in _block_model(block).model_fields]
+    return [*fields, *_TOP_LISTS, *_DERIVED]
+
+
+def list_element_model(path: str) -> type[BaseModel] | None:
+    """For a card field that holds a list of records (e.g. evaluation.downstream), the record's model."""
+    annotation = card_field_type(path)
+    args = getattr(annotation, "__args__", ())
+    if getattr(annotation, "__origin__", None) is list and args and isinstance(args[0], type):
+        element = args[0]
+        return element if issubclass(element, BaseModel) else None
+    return None
+
+
+def _known_field(path: str) -> str:
+    if card_field_type(path) is None:
+        close = difflib.get_close_matches(path, card_fields(), n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else "known: " + ", ".join(card_fields())
+        raise ValueError(f"unknown card field '{path}'; {hint}")
+    return path
+
+
+FieldPath = Annotated[str, AfterValidator(_known_field)]
+
+
+def field_value(card: CardBase, path: str) -> Any:
+    """The value of a card field named as in rules: ``about.uses``, ``evaluation.phases`` ..."""
+    if path in _DERIVED:
+        return _DERIVED[path][1](card)
+    block, _, key = path.partition(".")
+    value = getattr(card, block)
+    return getattr(value, key) if key and value is not None else value  # a format-2 block may be absent
+
+
+# --- conditions --------------------------------------------------------------------------
+
+Scalar = StrictBool | str  # the loader yields text or true/false; text compares with numbers as a number
+AnswerState = Literal["addressed", "partial", "not addressed", "not applicable", "unanswered"]
+TextPlace = Literal["about", "answers", "evaluation"]
+
+
+class AllOf(_Strict):
+    """Holds when every condition in the list holds."""
+
+    all_: Annotated[list[Condition], Field(min_length=1, alias="all")]
+
+
+class AnyOf(_Strict):
+    """Holds when at least one condition in the list holds."""
+
+    any_: Annotated[list[Condition], Field(min_length=1, alias="any")]
+
+
+class NotOf(_Strict):
+    """Holds when the condition does not."""
+
+    not_: Condition = Field(alias="not")
+
+
+class FieldCondition(_Strict):
+    """A test on one card field; give exactly one test."""
+
+    field: FieldPath
+    present: StrictBool | None = Field(None, description="the field is given (a list: not empty)")
+    equals: Scalar | None = None
+    in_: list[Scalar] | None = Field(None, alias="in", description="the field is one of these values")
+    contains_any: list[Scalar] | None = Field(None, description="a list field holds one of these values")
+    some: dict[Identifier, Scalar] | None = Field(None, description="a list of records has one with these values")
+    each_has: list[Identifier] | None = Field(None, description="every record of a list gives these keys")
+
+    @model_validator(mode="after")
+    def _one_known_test(self) -> FieldCondition:
+        given = [name for name in _FIELD_TESTS if name in self.model_fields_set]  # the tests, defined below
+        if len(given) != 1:
+            raise ValueError("give exactly one test for a field: present, equals, in, contains_any, some or each_has")
+        if given[0] in ("some", "each_has"):
+            record = list_element_model(self.field)
+            if record is None:
+                raise ValueError(f"'{given[0]}' needs a field that holds a list of records; '{self.field}' does not")
+            keys = list(self.some or {}) + list(self.each_has or [])
+            unknown = [key for key in keys if key not in record.model_fields]
+            if unknown:
+                raise ValueError(
+                    f"'{self.field}' records have no key '{unknown[0]}'; known: " + ", ".join(record.model_fields)
+                )
+        return self
+
+
+_ITEM_TESTS = ("status_in", "mentions", "has_evidence", "repeats")
+
+
+class ItemCondition(_Strict):
+    """A test on the answer to one checklist item; every test given must hold."""
+
+    item: Identifier
+    status_in: list[AnswerState] | None = None
+    mentions: list[NonEmpty] | None = Field(None, description="the answer text contains one of these (any case)")
+    has_evidence: StrictBool | None = None
+    repeats: Identifier | None = Field(None, description="the answer repeats the answer to this other item")
+
+    @model_validator(mode="after")
+    def _some_test(self) -> ItemCondition:
+        if not any(name in self.model_fields_set for name in _ITEM_TESTS):
+            raise ValueError("give at least one test for an item: status_in, mentions, has_evidence or repeats")
+        return self
+
+
+class TextCondition(_Strict):
+    """Holds when the card's text contains one of the words (any case)."""
+
+    mentions: Annotated[list[NonEmpty], Field(min_length=1)]
+    within: Annotated[list[TextPlace], Field(min_length=1)] = Field(["about", "answers", "evaluation"])
+    except_items: list[Identifier] = Field([], description="answers not searched")
+
+
+def _condition_tag(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        return _TAGS.get(type(value))
+    if isinstance(value, dict):
+        for key in ("all", "any", "not", "field", "item", "mentions"):
+            if key in value:
+                return f"condition[{key}]"
+    return None
+
+
+# Each form's tag stands in pydantic's error locations; translate drops it (CONDITION_TAGS).
+Condition = Annotated[
+    Annotated[AllOf, Tag("condition[all]")]
+    | Annotated[AnyOf, Tag("condition[any]")]
+    | Annotated[NotOf, Tag("condition[not]")]
+    | Annotated[FieldCondition, Tag("condition[field]")]
+    | Annotated[ItemCondition, Tag("condition[item]")]
+    | Annotated[TextCondition, Tag("condition[mentions]")],
+    Discriminator(
+        _condition_tag,
+        custom_error_type="condition_form",
+        custom_error_message="a condition is a mapping with one of the keys all, any, not, field, item or mentions",
+    ),
+]
+_TAGS: dict[type, str] = {
+    AllOf: "condition[all]",
+    AnyOf: "condition[any]",
+    NotOf: "condition[not]",
+    FieldCondition: "condition[field]",
+    ItemCondition: "condition[item]",
+    TextCondition: "condition[mentions]",
+}
+CONDITION_TAGS = frozenset(_TAGS.values())
+
+
+# --- rules ---------------------------------------------------------------------------------
+
+# Checks of format-2 facts that the condition language cannot express (coverage of sources by
+# approvals, declared against shown phases, claims pointing to rows); implemented in facts.py.
+BuiltinCheck = Literal[
+    "labelling_marks",
+    "labelling_status_agrees",
+    "release_labelled",
+    "clinical_need_stated",
+    "no_human_error_motivation",
+    "base_model_adapted",
+    "ethics_covers_private_sources",
+    "ethics_covers_reader_studies",
+    "memorisation_for_private_training",
+    "privacy_evidence",
+    "scope_declared",
+    "scope_matches_evidence",
+    "claims_backed",
+    "significance_tested",
+    "clinical_benefit_real_world",
+]
+BUILTIN_CHECKS: tuple[str, ...] = typing.get_args(BuiltinCheck)
+
+
+class Rule(_Strict):
+    """A cross-field check: when ``when`` holds, ``require`` must hold too, or the card shows a finding."""
+
+    id: Identifier
+    gap: GapKind | None = Field(None, description="the paper's gap kind this finding belongs to, if any")
+    source: RuleSource = Field(description="paper, companion, derived, or standards (brief/standards.md)")
+    message: NonEmpty = Field(description="what is wrong and what to do, for a reader without a technical background")
+    kinds: Annotated[list[Kind], Field(min_length=1)] = Field(["model", "dataset", "method"])
+    when: Condition | None = Field(None, description="when the rule applies to 'require' (always, when absent)")
+    require: Condition | None = Field(None, description="what must hold; the only test for format-1 cards")
+    check: BuiltinCheck | None = Field(
+        None, description="a built-in check of format-2 facts, used instead of 'require' on format-2 cards"
+    )
+
+    @model_validator(mode="after")
+    def _tested(self) -> Rule:
+        if self.require is None and self.check is None:
+            raise ValueError("a rule needs 'require' (a condition), 'check' (a built-in check), or both")
+        return self
+
+
+for _model in (AllOf, AnyOf, NotOf, Rule):
+    _model.model_rebuild()
+
+
+# --- rules name items that exist -----------------------------------------------------------
+
+
+def unknown_items(document: loader.Document, rules: list[Rule], known: set[str], checklist: str) -> list[Problem]:
+    """Rules that name an item the checklist does not have, each located at the name."""
+    problems = []
+    for i, rule in enumerate(rules):
+        for part, condition in (("when", rule.when), ("require", rule.require)):
+            for path, ident in _item_names(condition, ("rules", i, part)):
+                if ident not in known:
+                    close = difflib.get_close_matches(ident, sorted(known), n=1, cutoff=0.6)
+                    problems.append(
+                        document.problem(
+                            path,
+                            f"rule '{rule.id}' names item '{ident}', which checklist '{checklist}' does not have",
+                            f"did you mean '{close[0]}'?" if close else "",
+                        )
+                    )
+    return problems
+
+
+Test = FieldCondition | ItemCondition | TextCondition  # a condition that is not made of others
+
+
+def _tests(condition: Condition | None, path: Path_ = ()) -> Iterator[tuple[Path_, Test]]:
+    """The tests a condition is made of, with where each stands in the file (below ``path``)."""
+    if isinstance(condition, AllOf):
+        for k, part in enumerate(condition.all_):
+            yield from _tests(part, (*path, "all", k))
+    elif isinstance(condition, AnyOf):
+        for k, part in enumerate(condition.any_):
+            yield from _tests(part, (*path, "any", k))
+    elif isinstance(condition, NotOf):
+        yield from _tests(condition.not_, (*path, "not"))
+    elif condition is not None:
+        yield path, condition
+
+
+def _item_names(condition: Condition | None, path: Path_) -> Iterator[tuple[Path_, str]]:
+    """Every item a condition names, with where it stands in the file."""
+    for where, test in _tests(condition, path):
+        if isinstance(test, ItemCondition):
+            yield (*where, "item"), test.item
+            if test.repeats is not None:
+                yield (*where, "repeats"), test.repeats
+        elif isinstance(test, TextCondition):
+            for k, ident in enumerate(test.except_items):
+                yield (*where, "except_items", k), ident
+
+
+def fields_named(condition: Condition | None) -> Iterator[str]:
+    """The card fields a condition tests, in the order it names them."""
+    for _, test in _tests(condition):
+        if isinstance(test, FieldCondition):
+            yield test.field
+
+
+# --- evaluation ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -82,30 +394,34 @@ def evaluate(rules: list[Rule], card: CardBase, statuses: Mapping[str, str]) -> 
     ``repeats``) gives an advisory finding: no finding may rest on words alone.
     """
     context = _Context(card, statuses)
-    findings = []
-    for rule in rules:
-        if card.about.kind not in rule.kinds:
-            continue
-        message = rule.message.strip()
-        if rule.check is not None and card.format_version >= 2:
-            violations = facts.run(rule.check, card, statuses)
-            if violations:
-                items = tuple(dict.fromkeys(v.item for v in violations if v.item))
-                details = tuple(dict.fromkeys(v.detail for v in violations))
-                findings.append(Finding(rule.id, rule.gap, rule.source, message, items, details, violations[0].path))
-            continue
-        if rule.require is None:
-            continue
-        if rule.when is not None and not _holds(rule.when, context)[0]:
-            continue
-        met, notes = _holds(rule.require, context)
-        if not met:
-            items = tuple(dict.fromkeys(item for item, _ in notes if item))
-            details = tuple(dict.fromkeys(text for _, text in notes))
-            path = "" if items else _path_of(details)
-            advisory = _reads_text(rule.require) or (rule.when is not None and _reads_text(rule.when))
-            findings.append(Finding(rule.id, rule.gap, rule.source, message, items, details, path, advisory))
-    return tuple(findings)
+    found = (_finding(rule, context) for rule in rules if card.about.kind in rule.kinds)
+    return tuple(finding for finding in found if finding is not None)
+
+
+def _finding(rule: Rule, context: _Context) -> Finding | None:
+    """The rule's finding on the card, or None when the card meets it."""
+    if rule.check is not None and context.card.format_version >= 2:
+        return _check_finding(rule, rule.check, context)
+    if rule.require is None or (rule.when is not None and not _holds(rule.when, context)[0]):
+        return None
+    met, notes = _holds(rule.require, context)
+    if met:
+        return None
+    items = tuple(dict.fromkeys(item for item, _ in notes if item))
+    details = tuple(dict.fromkeys(text for _, text in notes))
+    path = "" if items else _path_of(details)
+    advisory = _reads_text(rule.require) or _reads_text(rule.when)
+    return Finding(rule.id, rule.gap, rule.source, rule.message.strip(), items, details, path, advisory)
+
+
+def _check_finding(rule: Rule, check: str, context: _Context) -> Finding | None:
+    """The finding of a rule's built-in check of format-2 facts (see :mod:`ethicard.facts`)."""
+    violations = facts.run(check, context.card, context.statuses)
+    if not violations:
+        return None
+    items = tuple(dict.fromkeys(v.item for v in violations if v.item))
+    details = tuple(dict.fromkeys(v.detail for v in violations))
+    return Finding(rule.id, rule.gap, rule.source, rule.message.strip(), items, details, violations[0].path)
 
 
 _PATH = re.compile(r"^[a-z_]+(?:\.[a-z_]+|\[\d+\])*")
@@ -120,26 +436,13 @@ def _path_of(details: tuple[str, ...]) -> str:
     return ""
 
 
-def _reads_text(condition: Condition) -> bool:
+def _reads_text(condition: Condition | None) -> bool:
     """Whether a condition tests words in free text anywhere (a keyword or similarity test)."""
-    if isinstance(condition, AllOf):
-        return any(_reads_text(part) for part in condition.all_)
-    if isinstance(condition, AnyOf):
-        return any(_reads_text(part) for part in condition.any_)
-    if isinstance(condition, NotOf):
-        return _reads_text(condition.not_)
-    if isinstance(condition, ItemCondition):
-        return condition.mentions is not None or condition.repeats is not None
-    return isinstance(condition, TextCondition)
-
-
-def field_value(card: CardBase, path: str) -> Any:
-    """The value of a card field named as in rules: ``about.uses``, ``evaluation.phases`` ..."""
-    if path == "evaluation.phases":
-        return card.evaluation.phases()
-    block, _, key = path.partition(".")
-    value = getattr(card, block)
-    return getattr(value, key) if key and value is not None else value  # a format-2 block may be absent
+    return any(
+        isinstance(test, TextCondition)
+        or (isinstance(test, ItemCondition) and (test.mentions is not None or test.repeats is not None))
+        for _, test in _tests(condition)
+    )
 
 
 def given(value: Any) -> bool:
@@ -150,13 +453,9 @@ def given(value: Any) -> bool:
 def _holds(condition: Condition, context: _Context) -> tuple[bool, list[Note]]:
     """Whether the condition holds, and notes that explain the outcome."""
     if isinstance(condition, AllOf):
-        results = [_holds(part, context) for part in condition.all_]
-        met = all(ok for ok, _ in results)  # explained by all parts when met, else by the failing ones
-        return met, [note for ok, notes in results for note in notes if met or not ok]
+        return _all(condition, context)
     if isinstance(condition, AnyOf):
-        results = [_holds(part, context) for part in condition.any_]
-        met = any(ok for ok, _ in results)  # explained by the parts that hold, else by all
-        return met, [note for ok, notes in results for note in notes if ok or not met]
+        return _any(condition, context)
     if isinstance(condition, NotOf):
         met, notes = _holds(condition.not_, context)
         return not met, notes
@@ -165,6 +464,18 @@ def _holds(condition: Condition, context: _Context) -> tuple[bool, list[Note]]:
     if isinstance(condition, ItemCondition):
         return _item(condition, context)
     return _text(condition, context)
+
+
+def _all(condition: AllOf, context: _Context) -> tuple[bool, list[Note]]:
+    results = [_holds(part, context) for part in condition.all_]
+    met = all(ok for ok, _ in results)  # explained by all parts when met, else by the failing ones
+    return met, [note for ok, notes in results for note in notes if met or not ok]
+
+
+def _any(condition: AnyOf, context: _Context) -> tuple[bool, list[Note]]:
+    results = [_holds(part, context) for part in condition.any_]
+    met = any(ok for ok, _ in results)  # explained by the parts that hold, else by all
+    return met, [note for ok, notes in results for note in notes if ok or not met]
 
 
 # --- field tests -------------------------------------------------------------------------
@@ -210,41 +521,65 @@ def _field(test: FieldCondition, value: Any) -> tuple[bool, list[Note]]:
 
 
 def _field_test(test: FieldCondition, value: Any) -> tuple[bool, list[str]]:
-    path = test.field
-    if "present" in test.model_fields_set:
-        met = given(value) == test.present
-        return met, [f"{path}: {'given' if given(value) else 'not given'}"]
-    if "equals" in test.model_fields_set:
-        return test.equals is not None and _same(value, test.equals), [f"{path}: {_show(value)}"]
-    if "in_" in test.model_fields_set:
-        return any(_same(value, choice) for choice in test.in_ or []), [f"{path}: {_show(value)}"]
-    if "contains_any" in test.model_fields_set:
-        wanted = test.contains_any or []
-        if isinstance(value, str):
-            met = any(isinstance(w, str) and w.casefold() in value.casefold() for w in wanted)
-        else:
-            met = any(_same(part, w) for part in value or [] for w in wanted)
-        return met, [f"{path}: {_show(value)}"]
-    records = list(value or [])
-    if "some" in test.model_fields_set:
-        wanted_values = test.some or {}
-        matching = [
-            i for i, record in enumerate(records) if all(_same(getattr(record, k), v) for k, v in wanted_values.items())
-        ]
-        wanted_text = ", ".join(f"{k}: {_show(v)}" for k, v in wanted_values.items())
-        if matching:
-            return True, [f"{path}[{matching[0]}] has {wanted_text}"]
-        return False, [f"{path}: no entry with {wanted_text}"]
+    """The one test a field condition gives (its model checks there is exactly one), on the value."""
+    name = next(name for name in _FIELD_TESTS if name in test.model_fields_set)
+    return _FIELD_TESTS[name](test, value)
+
+
+def _present(test: FieldCondition, value: Any) -> tuple[bool, list[str]]:
+    return given(value) == test.present, [f"{test.field}: {'given' if given(value) else 'not given'}"]
+
+
+def _equals(test: FieldCondition, value: Any) -> tuple[bool, list[str]]:
+    return test.equals is not None and _same(value, test.equals), [f"{test.field}: {_show(value)}"]
+
+
+def _one_of(test: FieldCondition, value: Any) -> tuple[bool, list[str]]:
+    return any(_same(value, choice) for choice in test.in_ or []), [f"{test.field}: {_show(value)}"]
+
+
+def _contains_any(test: FieldCondition, value: Any) -> tuple[bool, list[str]]:
+    wanted = test.contains_any or []
+    if isinstance(value, str):
+        met = any(isinstance(w, str) and w.casefold() in value.casefold() for w in wanted)
+    else:
+        met = any(_same(part, w) for part in value or [] for w in wanted)
+    return met, [f"{test.field}: {_show(value)}"]
+
+
+def _some(test: FieldCondition, value: Any) -> tuple[bool, list[str]]:
+    wanted = test.some or {}
+    matching = [
+        i for i, record in enumerate(value or []) if all(_same(getattr(record, k), v) for k, v in wanted.items())
+    ]
+    wanted_text = ", ".join(f"{k}: {_show(v)}" for k, v in wanted.items())
+    if matching:
+        return True, [f"{test.field}[{matching[0]}] has {wanted_text}"]
+    return False, [f"{test.field}: no entry with {wanted_text}"]
+
+
+def _each_has(test: FieldCondition, value: Any) -> tuple[bool, list[str]]:
     keys = test.each_has or []
     notes = []
-    for i, record in enumerate(records):
+    for i, record in enumerate(value or []):
         missing = [key for key in keys if not given(getattr(record, key))]
         if missing:
             label = _label(record)
-            notes.append(f"{path}[{i}]{f' ({label})' if label else ''} lacks {', '.join(missing)}")
+            notes.append(f"{test.field}[{i}]{f' ({label})' if label else ''} lacks {', '.join(missing)}")
     if notes:
         return False, notes
-    return True, [f"{path}: every entry gives {', '.join(keys)}"]
+    return True, [f"{test.field}: every entry gives {', '.join(keys)}"]
+
+
+# The tests a field condition can give, by their name in the model (``in_`` is ``in`` in a file).
+_FIELD_TESTS: dict[str, Callable[[FieldCondition, Any], tuple[bool, list[str]]]] = {
+    "present": _present,
+    "equals": _equals,
+    "in_": _one_of,
+    "contains_any": _contains_any,
+    "some": _some,
+    "each_has": _each_has,
+}
 
 
 # --- item and text tests ------------------------------------------------------------------
@@ -310,30 +645,45 @@ def _dice(mine: list[str], theirs: list[str]) -> float:
 
 
 def _item(test: ItemCondition, context: _Context) -> tuple[bool, list[Note]]:
+    """Every test given on the item's answer, each with its note."""
     item = test.item
-    results: list[tuple[bool, str]] = []
-    if test.status_in is not None:
-        status = context.statuses.get(item, UNANSWERED)
-        results.append((status in test.status_in, f"{item}: {status}"))
-    if test.mentions is not None:
-        found = _find(_answer_text(context, item), test.mentions)
-        note = (
-            f"{item} says '{found}'"
-            if found
-            else f"{item} does not mention " + " or ".join(f"'{word}'" for word in test.mentions)
-        )
-        results.append((found is not None, note))
-    if test.has_evidence is not None:
-        answer = context.card.answer(item)
-        has = answer is not None and bool(answer.evidence)
-        results.append((has == test.has_evidence, f"{item}: {'evidence given' if has else 'no evidence'}"))
-    if test.repeats is not None:
-        same = repeats(_answer_text(context, item), _answer_text(context, test.repeats))
-        results.append((same, f"{item} {'repeats' if same else 'does not repeat'} {test.repeats}"))
+    tested = (_status(test, context), _mentions(test, context), _evidence(test, context), _repeated(test, context))
+    results = [result for result in tested if result is not None]
     met = all(ok for ok, _ in results)
     if not met and test.status_in is not None and not results[0][0]:
         return False, [(item, results[0][1])]  # an unanswered item fails every other test too; say it once
     return met, [(item, note) for ok, note in results if met or not ok]
+
+
+def _status(test: ItemCondition, context: _Context) -> tuple[bool, str] | None:
+    if test.status_in is None:
+        return None
+    status = context.statuses.get(test.item, UNANSWERED)
+    return status in test.status_in, f"{test.item}: {status}"
+
+
+def _mentions(test: ItemCondition, context: _Context) -> tuple[bool, str] | None:
+    if test.mentions is None:
+        return None
+    found = _find(_answer_text(context, test.item), test.mentions)
+    if found:
+        return True, f"{test.item} says '{found}'"
+    return False, f"{test.item} does not mention " + " or ".join(f"'{word}'" for word in test.mentions)
+
+
+def _evidence(test: ItemCondition, context: _Context) -> tuple[bool, str] | None:
+    if test.has_evidence is None:
+        return None
+    answer = context.card.answer(test.item)
+    has = answer is not None and bool(answer.evidence)
+    return has == test.has_evidence, f"{test.item}: {'evidence given' if has else 'no evidence'}"
+
+
+def _repeated(test: ItemCondition, context: _Context) -> tuple[bool, str] | None:
+    if test.repeats is None:
+        return None
+    same = repeats(_answer_text(context, test.item), _answer_text(context, test.repeats))
+    return same, f"{test.item} {'repeats' if same else 'does not repeat'} {test.repeats}"
 
 
 def _texts(test: TextCondition, context: _Context) -> Iterator[tuple[str, str]]:

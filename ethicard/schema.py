@@ -18,7 +18,8 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from . import models
-from .models import Checklist, card_model
+from .cards import card_model
+from .checklist import Checklist
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _FLOAT_TEXT = r"^\s*[-+]?(\d[\d_]*(\.[\d_]*)?|\.\d[\d_]*)([eE][-+]?\d+)?\s*$"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+from .checklist import Checklist
 from .errors import printable
-from .models import Checklist
 
 _WIDTH = 96
 SCHEMA_FILE = "ethicard-card.schema.json"  # the yaml-language-server modeline points here

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import view
 from .assessment import GAP_KINDS, Report
-from .validate import newer_version
+from .cards import newer_version
 
 
 def gate(report: Report, *, strict: bool = False, min_score: float | None = None, waivers: bool = True) -> list[str]:

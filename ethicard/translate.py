@@ -7,13 +7,16 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from . import loader
-from .errors import EthicardError, Path_, Problem
+from .errors import EthicardError, Path_, Problem, describe_character
 from .models import LocatedError
+from .rules import CONDITION_TAGS
 
 M = TypeVar("M", bound=BaseModel)
 MAX_PROBLEMS = 100  # described one by one; the rest are counted
@@ -51,52 +54,118 @@ def shape(value: Any) -> str:
     return _SHAPES.get(type(value), type(value).__name__)
 
 
+@dataclass(frozen=True)
+class _Failure:
+    """One of pydantic's errors, with the data path it concerns (union member names dropped)."""
+
+    document: loader.Document
+    model: type[BaseModel]
+    loc: tuple[str | int, ...]  # pydantic's own location, union member names included
+    path: Path_
+    value: Any
+    ctx: dict[str, Any]
+
+    def problem(self, message: str, hint: str = "", *, key: bool = False) -> Problem:
+        return self.document.problem(self.path, message, hint, key=key)
+
+
 def _problem(document: loader.Document, model: type[BaseModel], error: Any) -> Problem:
-    path = _data_path(document.data, error["loc"])
-    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
-    if kind == "extra_forbidden":
-        allowed = _keys_at(model, tuple(error["loc"][:-1])) or _keys_at(model, path[:-1])
-        key = str(path[-1])
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else "allowed keys: " + ", ".join(allowed)
-        return document.problem(path, f"unknown key '{key}'", _unusual(key) + hint, key=True)
-    if kind == "missing":
-        return document.problem(path, f"missing required key '{path[-1]}'", f"add '{path[-1]}:' here")
-    if kind in ("literal_error", "enum"):
-        allowed = [a.strip("'") for a in str(ctx.get("expected", "")).replace(" or ", ", ").split(", ")]
-        close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.5)
-        hint = (f"did you mean '{close[0]}'? " if close else "") + "allowed: " + ", ".join(allowed)
-        hint = (_unusual(value) if isinstance(value, str) else "") + hint
-        return document.problem(path, f"'{value}' is not an allowed value", hint)
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return document.problem(
-            path, f"expected a mapping (key: value lines), got {_describe(value)}", _mapping_hint(model, path)
-        )
-    if kind in ("string_type",):
-        hint = "put the text in quotes" if isinstance(value, bool) else "write text here"
-        return document.problem(path, f"expected text, got {_describe(value)}", hint)
-    if kind == "list_type":
-        return document.problem(path, f"expected a list, got {_describe(value)}", "write one '- entry' per line")
-    if kind in ("bool_type", "bool_parsing"):
-        return document.problem(path, f"expected true or false, got {_describe(value)}")
-    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
-        what = "a whole number" if kind.startswith("int") else "a number"
-        return document.problem(path, f"expected {what}, got {_describe(value)}")
-    if kind == "finite_number":
-        return document.problem(
-            path, f"expected a finite number, got {_describe(value)}", "NaN and infinity are not results"
-        )
-    if kind in ("string_too_short", "too_short"):
-        return document.problem(path, "must not be empty")
-    if kind == "string_pattern_mismatch":
-        return document.problem(
-            path, f"{_describe(value)} does not have the expected form", f"expected pattern {ctx.get('pattern')}"
-        )
-    cause = ctx.get("error")
+    loc = tuple(error["loc"])
+    failure = _Failure(document, model, loc, _data_path(document.data, loc), error.get("input"), error.get("ctx") or {})
+    explain = _EXPLAINED.get(error["type"])
+    if explain is not None:
+        return explain(failure)
+    cause = failure.ctx.get("error")
     if isinstance(cause, LocatedError):
-        return document.problem((*path, *cause.path), str(cause))
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return document.problem(path, message)
+        return document.problem((*failure.path, *cause.path), str(cause))
+    return failure.problem(str(error["msg"]).removeprefix("Value error, "))
+
+
+def _unknown_key(failure: _Failure) -> Problem:
+    allowed = _keys_at(failure.model, failure.loc[:-1]) or _keys_at(failure.model, failure.path[:-1])
+    key = str(failure.path[-1])
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else "allowed keys: " + ", ".join(allowed)
+    return failure.problem(f"unknown key '{key}'", _unusual(key) + hint, key=True)
+
+
+def _missing_key(failure: _Failure) -> Problem:
+    key = failure.path[-1]
+    return failure.problem(f"missing required key '{key}'", f"add '{key}:' here")
+
+
+def _not_allowed(failure: _Failure) -> Problem:
+    value = failure.value
+    allowed = [a.strip("'") for a in str(failure.ctx.get("expected", "")).replace(" or ", ", ").split(", ")]
+    close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.5)
+    hint = (f"did you mean '{close[0]}'? " if close else "") + "allowed: " + ", ".join(allowed)
+    hint = (_unusual(value) if isinstance(value, str) else "") + hint
+    return failure.problem(f"'{value}' is not an allowed value", hint)
+
+
+def _not_a_mapping(failure: _Failure) -> Problem:
+    message = f"expected a mapping (key: value lines), got {_describe(failure.value)}"
+    return failure.problem(message, _mapping_hint(failure.model, failure.path))
+
+
+def _not_text(failure: _Failure) -> Problem:
+    hint = "put the text in quotes" if isinstance(failure.value, bool) else "write text here"
+    return failure.problem(f"expected text, got {_describe(failure.value)}", hint)
+
+
+def _not_a_list(failure: _Failure) -> Problem:
+    return failure.problem(f"expected a list, got {_describe(failure.value)}", "write one '- entry' per line")
+
+
+def _not_a_boolean(failure: _Failure) -> Problem:
+    return failure.problem(f"expected true or false, got {_describe(failure.value)}")
+
+
+def _not_a_number(failure: _Failure) -> Problem:
+    return failure.problem(f"expected a number, got {_describe(failure.value)}")
+
+
+def _not_a_whole_number(failure: _Failure) -> Problem:
+    return failure.problem(f"expected a whole number, got {_describe(failure.value)}")
+
+
+def _not_finite(failure: _Failure) -> Problem:
+    message = f"expected a finite number, got {_describe(failure.value)}"
+    return failure.problem(message, "NaN and infinity are not results")
+
+
+def _empty(failure: _Failure) -> Problem:
+    return failure.problem("must not be empty")
+
+
+def _wrong_form(failure: _Failure) -> Problem:
+    message = f"{_describe(failure.value)} does not have the expected form"
+    return failure.problem(message, f"expected pattern {failure.ctx.get('pattern')}")
+
+
+# pydantic's error types, each with the words that explain it; any other error keeps pydantic's message.
+_EXPLAINED: dict[str, Callable[[_Failure], Problem]] = {
+    "extra_forbidden": _unknown_key,
+    "missing": _missing_key,
+    "literal_error": _not_allowed,
+    "enum": _not_allowed,
+    "model_type": _not_a_mapping,
+    "dict_type": _not_a_mapping,
+    "model_attributes_type": _not_a_mapping,
+    "string_type": _not_text,
+    "list_type": _not_a_list,
+    "bool_type": _not_a_boolean,
+    "bool_parsing": _not_a_boolean,
+    "float_parsing": _not_a_number,
+    "float_type": _not_a_number,
+    "int_parsing": _not_a_whole_number,
+    "int_type": _not_a_whole_number,
+    "int_from_float": _not_a_whole_number,
+    "finite_number": _not_finite,
+    "string_too_short": _empty,
+    "too_short": _empty,
+    "string_pattern_mismatch": _wrong_form,
+}
 
 
 def _unusual(text: str) -> str:
@@ -105,7 +174,7 @@ def _unusual(text: str) -> str:
     odd = sorted({char for char in text if not (char.isascii() and char.isprintable())}, key=text.index)
     if not odd:
         return ""
-    named = ", ".join(loader.describe_character(char) for char in odd[:3]) + (", ..." if len(odd) > 3 else "")
+    named = ", ".join(describe_character(char) for char in odd[:3]) + (", ..." if len(odd) > 3 else "")
     return f"it contains {named}; "
 
 
@@ -140,11 +209,14 @@ def _data_path(data: Any, loc: tuple[str | int, ...]) -> Path_:
 
 
 def _is_union_tag(part: str | int) -> bool:
-    """pydantic inserts the member type's name (e.g. 'str', 'float') into locations of unions."""
+    """Whether a part of pydantic's location names a member of a union rather than a key: the tag of
+    one of the rule language's condition forms, or the name pydantic gives a member of an untagged
+    union after its type ('str', 'float', 'list[str]', 'function-after[...]', 'constrained-str')."""
     return isinstance(part, str) and (
-        part in {"str", "float", "int", "bool", "none"}
+        part in CONDITION_TAGS
+        or part in {"str", "float", "int", "bool", "none"}
         or "[" in part
-        or part.startswith(("function-", "constrained-", "literal["))
+        or part.startswith(("function-", "constrained-"))
     )
 
 

@@ -10,9 +10,10 @@ from typing import Any
 
 from . import __version__
 from .assessment import GAP_KINDS, UNANSWERED, ItemResult, Report
-from .models import CARD_FORMAT_VERSION, CardBase, Checklist
+from .cards import newer_version
+from .checklist import Checklist
+from .models import CARD_FORMAT_VERSION, CardBase
 from .rules import Finding
-from .validate import newer_version
 
 # The card reads as a story: why, how, how well, what it cannot do, how it is marked, who can object.
 CARD_ORDER = ("problem_formulation", "design", "evaluation", "limits", "technical_standards", "oversight")

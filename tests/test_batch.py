@@ -42,8 +42,8 @@ ORDER = ["cards/a.yaml", "cards/broken.yaml", "cards/b/c.yml", "cards/b/typo.yam
 def _expected(root: Path) -> dict[str, dict[str, object]]:
     """What the Python API says about each card, to compare every output format with."""
     from ethicard.assessment import assess
+    from ethicard.cards import load_card
     from ethicard.errors import EthicardError
-    from ethicard.validate import load_card
 
     expected: dict[str, dict[str, object]] = {}
     for name in ORDER:

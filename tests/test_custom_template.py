@@ -17,7 +17,7 @@ MINIMAL = DATA / "minimal.yaml"
 
 def _report():  # type: ignore[no-untyped-def]
     from ethicard.assessment import assess
-    from ethicard.validate import load_card
+    from ethicard.cards import load_card
 
     return assess(*load_card(MINIMAL))
 
@@ -240,8 +240,8 @@ def test_python_api_names_the_template_file_and_line(tmp_path: Path) -> None:
 
 def test_html_output_of_a_template_is_autoescaped(tmp_path: Path) -> None:
     from ethicard.assessment import assess
+    from ethicard.cards import load_card
     from ethicard.rendering import render_template
-    from ethicard.validate import load_card
 
     card = tmp_path / "card.yaml"
     card.write_text(

@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import expect
 
-from ethicard.validate import load_card, load_checklist
+from ethicard.cards import load_card
+from ethicard.checklist import load_checklist
 
 HOSTILE = DATA / "hostile" / "html.yaml"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

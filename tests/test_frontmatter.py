@@ -168,7 +168,7 @@ def test_a_readme_over_the_size_limit_is_refused_unread(ethicard, tmp_path: Path
 def _update(path: Path) -> tuple[str, list[str], list[str]]:
     from ethicard import hub, readme
     from ethicard.assessment import assess
-    from ethicard.validate import load_card
+    from ethicard.cards import load_card
 
     return readme.update(path, "# card\n", hub.metadata(assess(*load_card(EXAMPLE))))
 
@@ -221,7 +221,7 @@ def _front_matter(draw: st.DrawFn) -> str:
 def test_any_front_matter_the_hub_reads_survives_the_round_trip(tmp_path: Path, front: str, newline: str) -> None:
     from ethicard import hub, readme
     from ethicard.assessment import assess
-    from ethicard.validate import load_card
+    from ethicard.cards import load_card
 
     report = assess(*load_card(EXAMPLE))
     source = tmp_path / "README.md"
@@ -269,7 +269,7 @@ EDGES = {
 def test_edge_cases_keep_the_readme_and_read_back_on_the_hub(tmp_path: Path, name: str) -> None:
     from ethicard import hub, readme
     from ethicard.assessment import assess
-    from ethicard.validate import load_card
+    from ethicard.cards import load_card
 
     original, starts = EDGES[name]
     offered = hub.metadata(assess(*load_card(EXAMPLE)))

@@ -11,8 +11,8 @@ import yaml
 from conftest import DATA
 
 from ethicard import loader
+from ethicard.checklist import load_checklist
 from ethicard.skeleton import skeleton
-from ethicard.validate import load_checklist
 
 
 def _all_not_applicable(tmp_path: Path, reason: str) -> Path:

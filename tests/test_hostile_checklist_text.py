@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ethicard import loader
+from ethicard.checklist import load_checklist
 from ethicard.errors import EthicardError
 from ethicard.skeleton import skeleton
-from ethicard.validate import load_checklist
 
 EXTENSION = """extends: misyn
 id: venue

@@ -251,14 +251,14 @@ def test_checklist_that_is_a_folder_or_missing_is_a_problem(ethicard, tmp_path: 
 
 def test_unreadable_file_is_a_problem(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests run as root, which reads any file whatever its mode, so the refusal is simulated."""
-    from ethicard import EthicardError, load_card, loader
+    from ethicard import EthicardError, files, load_card
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
     card = tmp_path / "card.yaml"
     shutil.copy(MINIMAL, card)
-    monkeypatch.setattr(loader, "read_regular", refuse)
+    monkeypatch.setattr(files, "read_regular", refuse)
     with pytest.raises(EthicardError) as caught:
         load_card(card)
     assert str(caught.value) == f"{card}: cannot be read (Permission denied) (check the file's permissions)"

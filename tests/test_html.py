@@ -22,8 +22,8 @@ from conftest import DATA, EXAMPLE, ROOT, require_tool
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ethicard.checklist import load_checklist
 from ethicard.escape import HTML_TAGS, html_link, html_linkify, html_markdown
-from ethicard.validate import load_checklist
 
 HOSTILE = DATA / "hostile" / "html.yaml"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -121,7 +121,7 @@ def test_html_is_self_contained(ethicard) -> None:
 
 def test_html_shows_what_the_markdown_card_shows(ethicard) -> None:
     from ethicard.assessment import assess
-    from ethicard.validate import load_card
+    from ethicard.cards import load_card
     from ethicard.view import build
 
     card, checklist = load_card(str(EXAMPLE))
@@ -169,8 +169,8 @@ def test_unanswered_partial_and_not_applicable_are_marked_in_colour_and_text(eth
 def test_findings_are_rendered_generically() -> None:
     """Findings come from the assessment: any entry with rule, source and message is listed, escaped."""
     from ethicard.assessment import assess
+    from ethicard.cards import load_card
     from ethicard.rendering import FORMATS, _environment
-    from ethicard.validate import load_card
     from ethicard.view import build
 
     card, checklist = load_card(str(DATA / "minimal.yaml"))

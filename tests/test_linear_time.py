@@ -24,7 +24,7 @@ from conftest import _ethicard_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ethicard import escape, loader, rules, translate
+from ethicard import escape, files, loader, rules, translate
 from ethicard.errors import printable
 
 LINEAR_FACTOR = 10.0
@@ -119,7 +119,7 @@ def test_worst_inputs_finish_in_bounded_time_and_memory(tmp_path: Path, name: st
     text = make()
     card = tmp_path / "card.yaml"
     card.write_text(text if text.startswith("checklist:") else worst_inputs.HEAD + text, encoding="utf-8")
-    assert card.stat().st_size <= loader.DEFAULT_MAX_BYTES
+    assert card.stat().st_size <= files.DEFAULT_MAX_BYTES
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))

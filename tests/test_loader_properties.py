@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ethicard import loader
+from ethicard.cards import load_card
 from ethicard.errors import EthicardError
-from ethicard.validate import load_card
 
 FAST = settings(deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -274,3 +274,148 @@ def test_hidden_line_breaks_are_refused_written_out_but_kept_as_escapes() -> Non
 def test_escaped_control_characters_are_kept_as_text() -> None:
     """Written as escapes they are deliberate: nothing is lost; each output format escapes them."""
     assert loader.parse('a: "\\0 \\e[31m \\x02 \\t"\n').data == {"a": "\x00 \x1b[31m \x02 \t"}
+
+
+# --- the fast path and the full builder agree ---------------------------------------------------
+#
+# loader.parse reads most documents with _plain, which keeps no positions, and falls back to
+# _Builder (positions and located refusals) only when _plain refuses.  The two must accept the same
+# documents with the same data, and refuse the same ones: a document _plain accepts but the builder
+# refuses would slip past a refusal, and one only the builder accepts costs a second parse.
+
+# What may stand before a node: nothing, the tags ethicard accepts ('!', '!!str', '!!map', '!!seq'),
+# tags it refuses, an anchor, or an alias in its place.
+_PREFIXES = [""] * 24 + ["! ", "!!str "] * 2 + ["!!map ", "!!seq ", "!!int ", "!!bool ", "!!null ", "!x ", "&a "]
+# Scalars as YAML 1.1 would read them: booleans, nulls, numbers, dates, the merge key, quoted forms.
+_WORDS = [
+    "x",
+    "a",
+    "yes",
+    "No",
+    "on",
+    "OFF",
+    "y",
+    "true",
+    "True",
+    "FALSE",
+    "~",
+    "null",
+    "NULL",
+    "''",
+    '""',
+    "'true'",
+    '"null"',
+    "<<",
+    "'<<'",
+    "1",
+    "007",
+    "0x1F",
+    "1_000",
+    "1e3",
+    ".inf",
+    "-.NaN",
+    "2024-05-01",
+    "12:30:00",
+    "é",
+    "some text",
+    "'quoted: text'",
+    "*a",
+]
+_KEYS_SMALL = [
+    *("a", "b", "c", "d", "status", "answer", "true", "no", "~", "''", "'<<'", '"a"', "!!str a", "!!str <<", "! b"),
+    *("<<", "&k a", "*a", "? a"),
+]
+
+
+def _prefix(draw: st.DrawFn) -> str:
+    return draw(st.sampled_from(_PREFIXES))
+
+
+@st.composite
+def _node(draw: st.DrawFn, depth: int = 0) -> tuple[str, Any]:
+    """A node as a tree: ('scalar', text) or ('map' | 'list', prefix, children)."""
+    kinds = ["map", "map", "list"] if depth == 0 else ["scalar", "scalar", "map", "list"] if depth < 3 else ["scalar"]
+    kind = draw(st.sampled_from(kinds))
+    if kind == "scalar":
+        return ("scalar", _prefix(draw) + draw(st.sampled_from(_WORDS)))
+    size = draw(st.integers(1 if depth == 0 else 0, 3))
+    children = [draw(_node(depth + 1)) for _ in range(size)]
+    if kind == "map":
+        return ("map", _prefix(draw), [(draw(st.sampled_from(_KEYS_SMALL)), child) for child in children])
+    return ("list", _prefix(draw), children)
+
+
+def _flow(node: tuple[Any, ...]) -> str:
+    if node[0] == "scalar":
+        return str(node[1])
+    _, prefix, children = node
+    if node[0] == "map":
+        return prefix + "{" + ", ".join(f"{key}: {_flow(child)}" for key, child in children) + "}"
+    return prefix + "[" + ", ".join(_flow(child) for child in children) + "]"
+
+
+def _block(node: tuple[Any, ...], indent: str, flow: list[bool]) -> list[str]:
+    """A collection's lines in block style (its children in flow style where ``flow`` says so)."""
+    _, _, children = node
+    lines = []
+    for n, entry in enumerate(children):
+        key, child = entry if node[0] == "map" else ("", entry)
+        lead = f"{indent}{key}:" if node[0] == "map" else f"{indent}-"
+        if child[0] == "scalar" or not child[2] or flow[n % len(flow)]:
+            lines.append(f"{lead} {_flow(child)}")
+        else:
+            lines.append(f"{lead} {child[1]}".rstrip())
+            lines += _block(child, indent + "  ", flow[1:] or [True])
+    return lines
+
+
+@st.composite
+def _documents(draw: st.DrawFn) -> str:
+    root = draw(_node())
+    flow = draw(st.lists(st.booleans(), min_size=1, max_size=4))
+    if root[0] == "scalar" or not root[2] or flow[0]:
+        body = _flow(root)
+    else:
+        body = "\n".join(([root[1].strip()] if root[1] else []) + _block(root, "", flow))
+    start = draw(st.sampled_from(["", "", "---\n", "--- ", "%YAML 1.1\n---\n"]))
+    end = draw(st.sampled_from(["\n"] * 6 + ["\n...\n", "\n---\nsecond\n", "\n# comment\n", ""]))
+    return start + body + end
+
+
+def _fast(text: str) -> Any:
+    parser = loader._NoImplicitTypes(text)
+    try:
+        return ("data", loader._plain(parser))
+    except (loader._Refused, yaml.YAMLError):
+        return "refused"
+    finally:
+        parser.dispose()
+
+
+def _full(text: str) -> Any:
+    builder = loader._Builder("t.yaml")
+    parser = loader._NoImplicitTypes(text)
+    try:
+        builder.consume(parser)
+    except yaml.YAMLError:
+        return "refused"
+    finally:
+        parser.dispose()
+    return "refused" if builder.problems or not builder.documents else ("data", builder.root)
+
+
+@settings(FAST, max_examples=1000)
+@given(st.one_of(_documents(), yamlish))
+@example("a: !!str yes\nb: ! no\nc: !!str\n")
+@example("!!map {a: !!seq [x, ! ~], !!str <<: 1, '<<': 2}")
+@example("<<: {a: 1}\n")
+@example("a: 1\nb: 2\na: 3\n")
+@example("a: &x 1\nb: *x\n")
+@example("!!int 1\n")
+@example("!!seq {a: 1}\n")
+@example("? [a]\n: b\n")
+@example("[" * 60 + "]" * 60)
+@example("---\na\n---\nb\n")
+@example("yes: no\non: off\n~: null\n")
+def test_the_fast_path_and_the_builder_read_every_document_alike(text: str) -> None:
+    assert _fast(text) == _full(text), text

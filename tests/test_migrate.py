@@ -13,10 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ethicard import assess, load_checklist
+from ethicard.cards import validate_card
 from ethicard.changes import History
+from ethicard.checklist import bundled_versions
 from ethicard.loader import parse
 from ethicard.migrate import migrate_text
-from ethicard.validate import bundled_versions, validate_card
 
 CURRENT = load_checklist("misyn").version
 

@@ -28,7 +28,7 @@ def _exit(errors: int, missing_extra: int, failed: bool) -> int:
 
 def card_reference(path: str) -> CardRef:
     """The name, version and hash of a card given with ``--card`` (validated like any card)."""
-    from ..validate import load_card
+    from ..cards import load_card
     from .marker import card_ref
 
     card, _ = load_card(path)
@@ -156,7 +156,7 @@ class Stamping:
 def labelling_findings(card_path: str, folder: str, *, jobs: int = 1) -> tuple[list[str], bool]:
     """The lines ``check --images`` adds (a summary of the marks, then each finding), and whether any."""
     from .. import loader
-    from ..validate import validate_card
+    from ..cards import validate_card
     from .labelling import findings
     from .marker import card_ref
 

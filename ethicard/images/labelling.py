@@ -14,8 +14,9 @@ from .inspect import Tally
 from .reading import MECHANISMS
 
 if TYPE_CHECKING:
+    from ..checklist import Checklist
     from ..loader import Document
-    from ..models import CardBase, Checklist
+    from ..models import CardBase
 
 ITEM = "synthetic_image_labelling"
 NOT_INSPECTABLE = ("visible_mark", "file_naming")

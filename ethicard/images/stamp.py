@@ -49,7 +49,7 @@ def marker_for(
     card_path: str, *, source: str = "generated", generator: str | None = None, link: str | None = None
 ) -> Marker:
     """The marker for images made with the model a card describes (the card is validated first)."""
-    from ..validate import load_card
+    from ..cards import load_card
 
     card, _ = load_card(card_path)
     about = card.about

@@ -1,97 +1,74 @@
-"""Loading: a checklist by id, version or file, and a card against the checklist and version it
-names.  Validation errors become located problems in :mod:`ethicard.translate`."""
+"""Cards: one read and validated against the checklist it names, at the version it answers.
+
+The card's ``checklist`` (``misyn@1.0.0``, or a mapping with ``id``, ``version`` and perhaps a
+``file`` relative to the card) decides which checklist's questions it answers; a card written for
+an earlier packaged version is checked against the questions of that version, and
+:func:`newer_version` says which version it could move to (``ethicard migrate``).
+Validation errors become located problems in :mod:`ethicard.translate`.
+"""
 
 from __future__ import annotations
 
 import difflib
-import functools
 import os
-import re
 from typing import Any
 
+from pydantic import Field, create_model
+
 from . import loader, resources
-from .custom import checklist_from_document
-from .errors import EthicardError, Problem
+from .checklist import SEMVER, Checklist, bundled_versions, load_checklist, version_key
+from .errors import EthicardError
+from .files import DEFAULT_MAX_BYTES
 from .heuristics import NOTE_IDS
-from .models import CardBase, Checklist, card_model
+from .models import Answer, CardBase, _Strict, split_reference
 from .translate import shape, validate_model
 
-SEMVER = re.compile(r"\d+\.\d+\.\d+")
+_MODELS: dict[int, tuple[Checklist, type[CardBase]]] = {}
+_MODELS_KEPT = 8
 
 
-def load_checklist(
-    name_or_path: str = "misyn", *, max_bytes: int = loader.DEFAULT_MAX_BYTES, version: str | None = None
-) -> Checklist:
-    """A bundled checklist by id (its current version, or a packaged earlier ``version``), or a
-    checklist file by path."""
-    if os.sep in name_or_path or name_or_path.endswith((".yaml", ".yml")):
-        document = loader.load(name_or_path, max_bytes=max_bytes, what="checklist")
-    else:
-        if name_or_path not in resources.bundled_checklists():
-            raise EthicardError(
-                [
-                    Problem(
-                        name_or_path,
-                        0,
-                        0,
-                        (),
-                        "no such bundled checklist",
-                        "bundled: " + ", ".join(resources.bundled_checklists()),
-                    )
-                ]
-            )
-        return _bundled_checklist(name_or_path, version)
-    return checklist_from_document(document, load_checklist)
+def card_model(checklist: Checklist) -> type[CardBase]:
+    """The card model for one checklist: ``answers.<section>.<item>`` for each item.
 
-
-@functools.cache
-def _bundled_checklist(name: str, version: str | None = None) -> Checklist:
-    """A bundled checklist, read and validated once per process: it is part of the installed package
-    and cannot change while the process runs.  Checking many cards then builds one card model."""
-    if version is None:
-        text = resources.checklist_text(name)
-        return checklist_from_document(loader.parse(text, f"<bundled {name}.yaml>"), load_checklist)
-    current = _bundled_checklist(name)
-    if version == current.version:
-        return current
-    text, where = resources.release_text(name, version), f"<bundled releases/{name}-{version}.yaml>"
-    return checklist_from_document(loader.parse(text, where), load_checklist)
-
-
-def bundled_versions(name: str) -> list[str]:
-    """Every packaged version of a bundled checklist, oldest first."""
-    versions = {*resources.released_versions(name), _bundled_checklist(name).version}
-    return sorted(versions, key=_version_key)
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
-def newer_version(card: CardBase, checklist: Checklist) -> str | None:
-    """The version of its checklist a card could move to (``ethicard migrate``), when it answers an
-    older one: the current bundled version, or the version of the checklist file it was checked with."""
-    answered = card.checklist
-    if checklist.extends is not None and answered.id == checklist.extends.id:
-        current = checklist.extends.version
-    elif answered.id == checklist.id:
-        current = checklist.version
-    else:
-        return None
-    if checklist.extends is None and answered.id in resources.bundled_checklists() and not answered.file:
-        current = max(current, bundled_versions(answered.id)[-1], key=_version_key)
-    return current if _version_key(answered.version) < _version_key(current) else None
+    Built once per checklist object (building takes milliseconds; validating a card, microseconds).
+    The cache holds the checklist itself, so its ``id`` cannot be reused by another checklist while
+    cached, and keeps only the last few, so memory does not grow with the checklists seen.
+    """
+    cached = _MODELS.get(id(checklist))
+    if cached is not None and cached[0] is checklist:
+        return cached[1]
+    section_fields: dict[str, Any] = {}
+    for section in checklist.sections:
+        item_fields: dict[str, Any] = {
+            item.id: (Answer | None, Field(None, title=item.question, description=item.guidance))
+            for item in section.items
+        }
+        section_model = create_model(f"Answers_{section.id}", __base__=_Strict, __doc__=section.title, **item_fields)
+        section_fields[section.id] = (section_model, Field(default_factory=section_model, title=section.title))
+    answers_model = create_model(
+        "Answers", __base__=_Strict, __doc__="Answers by checklist section and item.", **section_fields
+    )
+    model: type[CardBase] = create_model(
+        "Card",
+        __base__=CardBase,
+        __doc__=f"A disclosure card answering {checklist.id} {checklist.version}.",
+        answers=(answers_model, Field(default_factory=answers_model)),
+    )
+    if len(_MODELS) >= _MODELS_KEPT:
+        del _MODELS[next(iter(_MODELS))]
+    _MODELS[id(checklist)] = (checklist, model)
+    return model
 
 
 def load_card(
-    path: str | os.PathLike[str], checklist: Checklist | None = None, *, max_bytes: int = loader.DEFAULT_MAX_BYTES
+    path: str | os.PathLike[str], checklist: Checklist | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[CardBase, Checklist]:
     """Read, parse and validate one card; the checklist defaults to the one the card names."""
     return validate_card(loader.load(path, max_bytes=max_bytes), checklist, max_bytes=max_bytes)
 
 
 def validate_card(
-    document: loader.Document, checklist: Checklist | None = None, *, max_bytes: int = loader.DEFAULT_MAX_BYTES
+    document: loader.Document, checklist: Checklist | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[CardBase, Checklist]:
     data = document.data
     if not isinstance(data, dict):
@@ -105,6 +82,21 @@ def validate_card(
     _check_waivers(document, card, checklist)
     card._source = document  # for locating gap reasons, findings and notes in the file
     return card, checklist
+
+
+def newer_version(card: CardBase, checklist: Checklist) -> str | None:
+    """The version of its checklist a card could move to (``ethicard migrate``), when it answers an
+    older one: the current bundled version, or the version of the checklist file it was checked with."""
+    answered = card.checklist
+    if checklist.extends is not None and answered.id == checklist.extends.id:
+        current = checklist.extends.version
+    elif answered.id == checklist.id:
+        current = checklist.version
+    else:
+        return None
+    if checklist.extends is None and answered.id in resources.bundled_checklists() and not answered.file:
+        current = max(current, bundled_versions(answered.id)[-1], key=version_key)
+    return current if version_key(answered.version) < version_key(current) else None
 
 
 def _check_waivers(document: loader.Document, card: CardBase, checklist: Checklist) -> None:
@@ -134,8 +126,7 @@ def _reference(document: loader.Document) -> tuple[Any, Any, Any]:
     """The id, version and file the card's ``checklist`` names (None where it names none)."""
     ref = document.data.get("checklist")
     if isinstance(ref, str):
-        ident, _, version = ref.partition("@")
-        return ident, version, None
+        return (*split_reference(ref), None)
     if isinstance(ref, dict):
         return ref.get("id"), ref.get("version"), ref.get("file")
     return None, None, None
@@ -161,7 +152,7 @@ def _named_checklist(document: loader.Document, max_bytes: int) -> Checklist:
         return load_checklist(ident)  # validation reports the malformed version
     versions = bundled_versions(ident)
     if version not in versions:
-        newer = _version_key(version) > _version_key(versions[-1])
+        newer = version_key(version) > version_key(versions[-1])
         raise EthicardError(
             [
                 document.problem(
@@ -215,7 +206,7 @@ def _check_version(document: loader.Document, checklist: Checklist) -> None:
                 )
             ]
         )
-    if _version_key(version) > _version_key(checklist.version):
+    if version_key(version) > version_key(checklist.version):
         raise EthicardError(
             [
                 document.problem(
