@@ -100,12 +100,6 @@ def located(report: Report, document: Document) -> tuple[Located, ...]:
 
 def _fields(condition: Condition | None) -> Iterator[str]:
     """The card fields a rule's condition tests, in the order it names them."""
-    from .rules import AllOf, AnyOf, FieldCondition, NotOf
+    from .rules import fields_named  # imported on use, as before: the rule models bring pydantic
 
-    if isinstance(condition, AllOf | AnyOf):
-        for part in condition.all_ if isinstance(condition, AllOf) else condition.any_:
-            yield from _fields(part)
-    elif isinstance(condition, NotOf):
-        yield from _fields(condition.not_)
-    elif isinstance(condition, FieldCondition):
-        yield condition.field
+    return fields_named(condition)
