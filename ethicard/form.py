@@ -22,9 +22,9 @@ from typing import Any
 
 from . import __version__, resources, view
 from .assessment import Report
-from .models import FORMAT_1_FIELDS, FORMAT_2_FIELDS, LATEST_FORMAT, STATUSES, Checklist
+from .models import FORMAT_1_FIELDS, FORMAT_2_FIELDS, LATEST_FORMAT, Checklist
 from .schema import NUMBER_TEXT_PATTERNS, card_schema
-from .view import STATUS_LABELS
+from .vocabulary import STATUS_LABELS, STATUSES
 
 SCRIPT = "form.js"
 STYLE = "form.css"

@@ -29,8 +29,8 @@ from .models import (
     Rule,
     TextCondition,
 )
+from .vocabulary import UNANSWERED
 
-UNANSWERED = "unanswered"
 Note = tuple[str | None, str]  # (the item it is about, if any; the words)
 _MIN_REPEAT_WORDS = 5
 _SIMILAR = 0.85

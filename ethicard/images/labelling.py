@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import Problem
+from ..vocabulary import ADDRESSED
 from .inspect import Tally
 from .reading import MECHANISMS
 
@@ -86,7 +87,7 @@ def findings(document: Document, card: CardBase, checklist: Checklist, tally: Ta
         )
     path = _answer_path(checklist)
     answer = card.answer(ITEM)
-    if path and answer is not None and answer.status == "addressed" and not_marked:
+    if path and answer is not None and answer.status == ADDRESSED and not_marked:
         found.append(
             document.problem(
                 (*path, "status"),
