@@ -95,6 +95,15 @@ GAP_KINDS: dict[str, tuple[str, str]] = dict(
     )
 )
 
+# --- image files -------------------------------------------------------------------------------
+
+# What 'inspect' reads in an image file: a marker that agrees with its carriers, marked on some
+# expected carriers only (or with no marker pointing to a card), marks that disagree, or no mark.
+ImageState = Literal["marked", "partial", "inconsistent", "unmarked"]
+IMAGE_STATES: tuple[ImageState, ...] = typing.get_args(ImageState)
+# The states counted in inspect's outputs: those, and the files that could not be read.
+IMAGE_OUTCOMES = (*IMAGE_STATES, "error")
+
 # --- other schemes ----------------------------------------------------------------------------
 
 # The reporting schemes a crosswalk maps to (checklists/crosswalks/<scheme>.yaml).
