@@ -13,12 +13,12 @@ from . import heuristics, locations
 from .checklist import Checklist
 from .heuristics import Advice
 from .models import Answer, CardBase, Item, Section
-from .rules import UNANSWERED as UNANSWERED
 from .rules import Finding, evaluate
+from .vocabulary import ADDRESSED, ANSWERED, GAP_KINDS, NOT_ADDRESSED, NOT_APPLICABLE, PARTIAL, UNANSWERED, AnswerState
 
 MIN_REASON_WORDS = 3  # "No patient data." is a reason; ".", "N/A" and "see above" are not
 _REAL_WORD = re.compile(r"[^\W\d_]{2,}")  # two or more letters
-_CREDIT = {"addressed": 1.0, "partial": 0.5, "not addressed": 0.0, UNANSWERED: 0.0}
+_CREDIT = {ADDRESSED: 1.0, PARTIAL: 0.5, NOT_ADDRESSED: 0.0, UNANSWERED: 0.0}
 
 
 @dataclass(frozen=True)
@@ -38,18 +38,18 @@ class ItemResult:
         return f"answers.{self.section.id}.{self.item.id}"
 
     @property
-    def status(self) -> str:
+    def status(self) -> AnswerState:
         """The answer's status, or ``unanswered`` when it is missing or left as a placeholder."""
         if self.answer is None or self.answer.status is None:
             return UNANSWERED
-        if self.answer.review and self.answer.status == "addressed":
-            return "partial"  # the question changed since it was answered: partial until a person checks
+        if self.answer.review and self.answer.status == ADDRESSED:
+            return PARTIAL  # the question changed since it was answered: partial until a person checks
         return self.answer.status
 
     @property
     def counted(self) -> bool:
         """Whether the item counts towards completeness: it applies, and is not justly excluded."""
-        return self.applies and not (self.status == "not applicable" and self.justified and not self.always_applies)
+        return self.applies and not (self.status == NOT_APPLICABLE and self.justified and not self.always_applies)
 
     @property
     def justified(self) -> bool:
@@ -67,13 +67,13 @@ class ItemResult:
             notes.append("the question changed since this answer was written: check it, then delete 'review: required'")
         if self.answer.status is None and (self.answer.answer.strip() or self.answer.evidence):
             notes.append("has an answer but an empty status, so it counts as unanswered (set its status)")
-        if self.status == "not applicable" and not self.justified:
+        if self.status == NOT_APPLICABLE and not self.justified:
             notes.append(f"marked not applicable without a reason (at least {MIN_REASON_WORDS} words)")
-        if self.status == "addressed" and not self.answer.evidence:
+        if self.status == ADDRESSED and not self.answer.evidence:
             notes.append("marked addressed without evidence")
-        if self.status in ("addressed", "partial") and not self.answer.answer.strip():
+        if self.status in ANSWERED and not self.answer.answer.strip():
             notes.append(f"marked {self.status} with no answer text")
-        if self.partial_says_missing and self.status == "partial" and not self.answer.missing.strip():
+        if self.partial_says_missing and self.status == PARTIAL and not self.answer.missing.strip():
             notes.append("marked partial without saying what is missing (missing:)")
         return tuple(notes)
 
@@ -88,11 +88,11 @@ class ItemResult:
             return None
         ident, status = self.item.id, self.status
         what = f"say {self.item.topic.strip()}" if self.item.topic.strip() else f'answer "{self.item.question.strip()}"'
-        if status in (UNANSWERED, "not addressed"):
+        if status in (UNANSWERED, NOT_ADDRESSED):
             return f"The card does not {what} ({ident}: {status})"
-        if status == "not applicable" and not self.justified:
+        if status == NOT_APPLICABLE and not self.justified:
             return f"The card does not {what}: {ident} is marked not applicable without a reason"
-        if status in ("addressed", "partial") and not (self.answer and self.answer.answer.strip()):
+        if status in ANSWERED and not (self.answer and self.answer.answer.strip()):
             return f"The card does not {what}: {ident} is marked {status} with no answer text"
         return None
 
@@ -111,34 +111,6 @@ class SectionResult:
         return _score(self.items)
 
 
-GAP_KINDS: dict[str, tuple[str, str]] = {
-    "labelling": (
-        "No labelling of synthetic images",
-        "Synthetic images are not marked as synthetic, so they can pass for medical images.",
-    ),
-    "refusal": (
-        "No way to question or refuse the MISyn",
-        "Stakeholders and the public are given no route to question the MISyn or to refuse it.",
-    ),
-    "problem_formulation": (
-        "Problem formulated from technical need or novelty",
-        "The work is motivated by a technical need or novelty rather than a clinical need, "
-        "and assumes it transfers to the clinic.",
-    ),
-    "reporting": (
-        "Weak reporting",
-        "Benefits without results, 'significant' without a test, one-sided results, or no ethics-approval statement.",
-    ),
-    "model_space_only": (
-        "Evaluation only in the model space, undeclared",
-        "The card shows no evaluation beyond algorithm metrics (the model space), and does not say so.",
-    ),
-    "limits": (
-        "Intrinsic limits and side effects not assessed",
-        "The intrinsic limits of synthetic images or the side effects of the work are not assessed; "
-        "design limitations alone are not enough.",
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -224,7 +196,7 @@ class Report:
         return tuple(gap for gap in self.gaps if gap.found)
 
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys((*_CREDIT, "not applicable"), 0)
+        counts: dict[str, int] = dict.fromkeys((*_CREDIT, NOT_APPLICABLE), 0)
         for result in self.items:
             if result.applies:
                 counts[result.status] += 1

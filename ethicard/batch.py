@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EthicardError, Problem, UsageError, printable, text_of_name
+from .vocabulary import ANSWER_STATES
 
 if TYPE_CHECKING:
     from .annotations import Located
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 
 CARD_SUFFIXES = (".yaml", ".yml")
 FORMATS = ("text", "json", "csv")
-STATUSES = ("addressed", "partial", "not addressed", "not applicable", "unanswered")
 
 
 @dataclass(frozen=True)
@@ -294,7 +294,7 @@ class Output:
 
 _TABLE_HEADER = ("FILE", "VALID", "SCORE", "PROBLEMS", "GAPS")
 _NUMBERS = ("SCORE", "PROBLEMS")
-_CSV_HEADER = ("file", "valid", "checklist", "score", "problems", *STATUSES, "gaps", "gate_failures")
+_CSV_HEADER = ("file", "valid", "checklist", "score", "problems", *ANSWER_STATES, "gaps", "gate_failures")
 
 
 def _line(text: str) -> str:
@@ -326,7 +326,7 @@ def _csv_row(result: CardResult) -> list[str]:
         result.checklist,
         "" if result.score is None else f"{result.score}",
         str(len(result.problems)),
-        *(str(counts.get(status, 0)) if result.valid else "" for status in STATUSES),
+        *(str(counts.get(status, 0)) if result.valid else "" for status in ANSWER_STATES),
         " ".join(result.gaps),
         "; ".join(result.failures),
     ]

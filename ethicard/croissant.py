@@ -21,6 +21,7 @@ from typing import Any
 from . import hub
 from .assessment import Report
 from .errors import UsageError
+from .vocabulary import ANSWERED
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
 # The standard Croissant 1.0 context (mlcroissant's make_context()), so validators raise no warning.
@@ -115,7 +116,7 @@ def _facts(report: Report) -> _Facts:
     answers = {
         result.item.id: result.answer.answer.strip()
         for result in report.items
-        if result.answer and result.status in ("addressed", "partial") and result.answer.answer.strip()
+        if result.answer and result.status in ANSWERED and result.answer.answer.strip()
     }
     return _Facts(
         kind=about.kind,

@@ -10,7 +10,7 @@ references, plus card fields the scheme file names (e.g. ``about.license``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
@@ -19,11 +19,11 @@ from .assessment import Report
 from .models import NonEmpty, _Strict
 from .rules import FieldPath, field_value, given
 from .translate import validate_model
+from .vocabulary import ADDRESSED, PARTIAL, SCHEMES, SchemeId
 
-SCHEMES: tuple[str, ...] = ("claim2024", "mi-claim-gen", "neurips", "hf-modelcard")
 # How much an answer with each status covers a scheme item: "covered" needs every mapped answer
 # addressed (and every named field given); a partial answer makes the item partly covered at most.
-_COVERAGE = {"addressed": 1.0, "partial": 0.5}
+_COVERAGE: dict[str, float] = {ADDRESSED: 1.0, PARTIAL: 0.5}
 COVERED, PARTLY, REMAINING = "covered", "partly covered", "remaining"
 _ALTERNATIVES = (("about.training_data", "data_sources"),)  # format-1 field, its format-2 successor
 STATES = (COVERED, PARTLY, REMAINING)
@@ -38,7 +38,7 @@ class SchemeItem(_Strict):
 
 
 class Scheme(_Strict):
-    scheme: Literal["claim2024", "mi-claim-gen", "neurips", "hf-modelcard"]
+    scheme: SchemeId
     title: NonEmpty
     reference: NonEmpty
     note: NonEmpty
@@ -96,11 +96,13 @@ def load_scheme(scheme: str) -> Scheme:
     return validate_model(document, Scheme)
 
 
+Mapped = list[tuple[str, str, bool]]  # (checklist item, its status, whether it applies to the card's kind)
+
+
 def crosswalk(report: Report, scheme: str) -> Table:
     """For each item of ``scheme``: covered, partly covered or remaining, and by what."""
     loaded = load_scheme(scheme)
-    kind = report.card.about.kind
-    mapped: dict[str, list[tuple[str, str, bool]]] = {}  # scheme id -> (item, status, applies)
+    mapped: dict[str, Mapped] = {}  # scheme id -> the checklist items that reference it
     for result in report.items:
         for ref in result.item.crosswalk:
             ref_scheme, _, ref_id = ref.partition(":")
@@ -109,23 +111,32 @@ def crosswalk(report: Report, scheme: str) -> Table:
     listed = [(item.id, item.label, item.fields) for item in loaded.items]
     known = {item.id for item in loaded.items}
     listed += [(ref_id, "(not in ethicard's list for this scheme)", []) for ref_id in mapped if ref_id not in known]
-    rows = []
-    for ident, label, fields in listed:
-        items = tuple((item, status) for item, status, applies in mapped.get(ident, []) if applies)
-        field_states = tuple((name, given(field_value(report.card, name))) for name in fields)
-        states = dict(field_states)
-        for one, other in _ALTERNATIVES:  # the same fact in card format 1 and format 2: one given is enough
-            if one in states and other in states:
-                states[one] = states.pop(other) or states[one]
-        sources = [_COVERAGE.get(status, 0.0) for _, status in items]
-        sources += [1.0 if is_given else 0.0 for is_given in states.values()]
-        note = ""
-        if not sources:
-            asked_elsewhere = bool(mapped.get(ident))
-            note = f"not asked of a {kind}" if asked_elsewhere else f"no {report.checklist.id} item asks for it"
-        state = COVERED if sources and min(sources) == 1.0 else PARTLY if any(sources) else REMAINING
-        rows.append(Row(ident, label, state, items, field_states, note))
-    return Table(loaded, f"{report.checklist.id} {report.checklist.version}", tuple(rows))
+    rows = tuple(_row(report, ident, label, fields, mapped.get(ident, [])) for ident, label, fields in listed)
+    return Table(loaded, f"{report.checklist.id} {report.checklist.version}", rows)
+
+
+def _row(report: Report, ident: str, label: str, fields: list[str], mapped: Mapped) -> Row:
+    """One scheme item's row: the share each mapped answer and named field covers decides its state."""
+    items = tuple((item, status) for item, status, applies in mapped if applies)
+    field_states = tuple((name, given(field_value(report.card, name))) for name in fields)
+    sources = [_COVERAGE.get(status, 0.0) for _, status in items]
+    sources += [1.0 if is_given else 0.0 for is_given in _facts_given(field_states).values()]
+    note = ""
+    if not sources:
+        kind = report.card.about.kind
+        note = f"not asked of a {kind}" if mapped else f"no {report.checklist.id} item asks for it"
+    state = COVERED if sources and min(sources) == 1.0 else PARTLY if any(sources) else REMAINING
+    return Row(ident, label, state, items, field_states, note)
+
+
+def _facts_given(field_states: tuple[tuple[str, bool], ...]) -> dict[str, bool]:
+    """Whether each named fact is given; the same fact in card format 1 and format 2 counts once,
+    given when either is."""
+    states = dict(field_states)
+    for one, other in _ALTERNATIVES:
+        if one in states and other in states:
+            states[one] = states.pop(other) or states[one]
+    return states
 
 
 def text(file: str, table: Table) -> list[str]:

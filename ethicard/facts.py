@@ -14,9 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .models import CardBase, Claim, result_row
-
-UNANSWERED = "unanswered"
-CLOSED = ("addressed", "partial")  # statuses that say the card answers the item
+from .vocabulary import ADDRESSED, ANSWERED, UNANSWERED
 
 
 @dataclass(frozen=True)
@@ -43,11 +41,11 @@ def _labelling(card: CardBase, statuses: Mapping[str, str]) -> list[Violation]:
 def _labelling_status(card: CardBase, statuses: Mapping[str, str]) -> list[Violation]:
     facts, status = card.labelling, statuses.get("synthetic_image_labelling", UNANSWERED)
     item = "synthetic_image_labelling"
-    if facts is None or status not in CLOSED:
+    if facts is None or status not in ANSWERED:
         return []
     if not facts.marked:
         return [Violation("labelling.methods", f"{item}: {status}, but labelling.methods: none", item)]
-    if status == "addressed" and facts.coverage != "all":
+    if status == ADDRESSED and facts.coverage != "all":
         return [Violation("labelling.coverage", f"{item}: addressed, but labelling.coverage: {facts.coverage}", item)]
     return []
 
@@ -67,7 +65,7 @@ def _release_labelled(card: CardBase, statuses: Mapping[str, str]) -> list[Viola
 def _clinical_need(card: CardBase, statuses: Mapping[str, str]) -> list[Violation]:
     problem = card.problem
     status = statuses.get("clinical_need", UNANSWERED)
-    said = f" (clinical_need: {status})" if status in CLOSED else ""
+    said = f" (clinical_need: {status})" if status in ANSWERED else ""
     if problem is None:
         return [Violation("problem", "problem: not given" + said)]
     found = []
@@ -86,7 +84,7 @@ def _human_error(card: CardBase, statuses: Mapping[str, str]) -> list[Violation]
 
 def _base_model(card: CardBase, statuses: Mapping[str, str]) -> list[Violation]:
     status = statuses.get("clinical_adaptation", UNANSWERED)
-    if card.about.base_model and status not in CLOSED:
+    if card.about.base_model and status not in ANSWERED:
         return [Violation("about.base_model", f"clinical_adaptation: {status}", "clinical_adaptation")]
     return []
 
@@ -147,7 +145,7 @@ def _scope_declared(card: CardBase, statuses: Mapping[str, str]) -> list[Violati
             Violation(
                 "evaluation.scope",
                 f"furthest phase with results: {furthest or 'none'}; evaluation.scope: not given"
-                + (f" (evaluation_scope_declaration: {status})" if status in CLOSED else ""),
+                + (f" (evaluation_scope_declaration: {status})" if status in ANSWERED else ""),
             )
         ]
     return []

@@ -23,9 +23,9 @@ from typing import Any
 from . import __version__, resources, view
 from .assessment import Report
 from .checklist import Checklist
-from .models import FORMAT_1_FIELDS, FORMAT_2_FIELDS, LATEST_FORMAT, STATUSES
+from .models import FORMAT_1_FIELDS, FORMAT_2_FIELDS, LATEST_FORMAT
 from .schema import NUMBER_TEXT_PATTERNS, card_schema
-from .view import STATUS_LABELS
+from .vocabulary import STATUS_LABELS, STATUSES
 
 SCRIPT = "form.js"
 STYLE = "form.css"

@@ -31,10 +31,11 @@ from .changes import History, item_map, version_key
 from .checklist import Checklist
 from .errors import UsageError
 from .models import split_reference
+from .vocabulary import ADDRESSED, NOT_ADDRESSED, NOT_APPLICABLE, PARTIAL
 
 # Statuses from least to most answered; merged answers take the lowest ("not applicable" counts as
 # partial, so that joining it with an addressed answer never claims more than either said).
-_RANK = {None: 0, "not addressed": 1, "partial": 2, "not applicable": 2, "addressed": 3}
+_RANK = {None: 0, NOT_ADDRESSED: 1, PARTIAL: 2, NOT_APPLICABLE: 2, ADDRESSED: 3}
 # Indentation styles tried when reading a card: (mapping, sequence, offset). The one that writes the
 # unchanged card back byte for byte is used for the migrated card.
 _STYLES = ((2, 2, 0), (2, 4, 2), (4, 4, 2), (4, 6, 4), (4, 4, 0), (3, 3, 0))
@@ -192,7 +193,7 @@ def _joined(answers: list[Any]) -> dict[str, Any]:
     """One answer for a merged item: the lowest status, the texts one after the other, all evidence."""
     statuses = [answer.get("status") for answer in answers]
     lowest = min(statuses, key=lambda status: _RANK.get(status, 0))
-    status = "partial" if lowest == "not applicable" and len(set(statuses)) > 1 else lowest
+    status = PARTIAL if lowest == NOT_APPLICABLE and len(set(statuses)) > 1 else lowest
     evidence: list[Any] = []
     for answer in answers:
         entries = answer.get("evidence") or []

@@ -27,6 +27,18 @@ from pydantic import (
     model_validator,
 )
 
+from .vocabulary import (
+    CROSS_REF_PATTERN,
+    KINDS,
+    STATUSES,
+    GapKind,
+    Kind,
+    Level,
+    Source,
+    Status,
+    either,
+)
+
 CARD_FORMAT_VERSION = 1  # the JSON view's card_format key (see cardjson); not the card's own format
 CARD_FORMATS = (1, 2)
 # What card format 2 adds, as dotted card paths: a format-1 card that gives one is refused, the
@@ -35,14 +47,6 @@ FORMAT_2_FIELDS = ("labelling", "problem", "data_sources", "ethics", "claims", "
 FORMAT_1_FIELDS = ("about.training_data",)
 LATEST_FORMAT = 2
 
-Kind = Literal["model", "dataset", "method"]
-KINDS: tuple[str, ...] = ("model", "dataset", "method")
-Level = Literal["required", "recommended"]
-Source = Literal["paper", "companion", "derived"]
-RuleSource = Literal["paper", "companion", "derived", "standards"]
-Status = Literal["addressed", "partial", "not addressed", "not applicable"]
-STATUSES: tuple[str, ...] = ("addressed", "partial", "not addressed", "not applicable")
-GapKind = Literal["labelling", "refusal", "problem_formulation", "reporting", "model_space_only", "limits"]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 SemVer = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
 
@@ -56,7 +60,7 @@ def _not_a_pydantic_name(value: str) -> str:
 
 
 FieldId = Annotated[Identifier, AfterValidator(_not_a_pydantic_name)]
-CrossRef = Annotated[str, StringConstraints(pattern=r"^(claim2024|mi-claim-gen|neurips|hf-modelcard):[A-Za-z0-9_.-]+$")]
+CrossRef = Annotated[str, StringConstraints(pattern=CROSS_REF_PATTERN)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
 # Marks a card field that can tell who wrote the card: `render --anonymous` replaces it (anonymise.py).
 PERSONAL: dict[str, Any] = {"personal": True}
@@ -163,13 +167,16 @@ class DataSource(_Strict):
 class About(_Strict):
     """What the card describes."""
 
-    kind: Kind = Field(description="model, dataset or method")
-    name: NonEmpty
-    version: str | None = None
-    task: str = Field("", description="e.g. unconditional generation, image-to-image translation, super-resolution")
+    kind: Kind = Field(description=either(KINDS))
+    name: NonEmpty = Field(description="the model's, dataset's or method's name")
+    version: str | None = Field(None, description="e.g. 1.0.0")
+    task: str = Field(
+        "",
+        description="e.g. unconditional generation, image-to-image translation, super-resolution, text-to-image",
+    )
     modality: str = Field("", description="e.g. chest X-ray, brain MRI (T1-weighted), dermoscopy")
-    intended_uses: TextList = []
-    out_of_scope_uses: TextList = []
+    intended_uses: TextList = Field([], description="what the synthetic images are for, one '- use' per line")
+    out_of_scope_uses: TextList = Field([], description="uses you advise against")
     uses: list[
         Literal[
             "data augmentation",
@@ -182,18 +189,24 @@ class About(_Strict):
         ]
     ] = Field([], description="what the synthetic images are for, as closed categories")
     release: Literal["public", "on request", "internal", "none"] | None = None
-    license: str | None = None
-    base_model: str | None = Field(None, json_schema_extra=PERSONAL)
+    license: str | None = Field(None, description="e.g. CC-BY-NC-4.0")
+    base_model: str | None = Field(
+        None, description="the model this one was fine-tuned from, if any", json_schema_extra=PERSONAL
+    )
     training_data: list[DataSource] = []
-    authors: TextList = Field([], json_schema_extra=PERSONAL)
-    contact: str | None = Field(None, json_schema_extra=PERSONAL)
-    links: dict[str, Url] = Field({}, json_schema_extra=PERSONAL)
+    authors: TextList = Field([], description="one '- name' per line", json_schema_extra=PERSONAL)
+    contact: str | None = Field(
+        None, description="where concerns and questions go (e-mail or URL)", json_schema_extra=PERSONAL
+    )
+    links: dict[str, Url] = Field(
+        {}, description="e.g. {paper: https://..., code: https://...}", json_schema_extra=PERSONAL
+    )
 
 
 class Answer(_Strict):
     """A researcher's answer to one checklist item."""
 
-    status: Status | None = Field(None, description="addressed, partial, not addressed or not applicable")
+    status: Status | None = Field(None, description=either(STATUSES))
     answer: str = Field("", description="Markdown text")
     evidence: TextList = Field([], description="where in the paper or repository, or URLs")
     missing: str = Field("", description="for a partial answer: what is still missing")

@@ -213,7 +213,7 @@ class SarifReporter(_Tally):
 
     def __init__(self, *, gated: bool) -> None:
         super().__init__(gated=gated)
-        from .assessment import GAP_KINDS
+        from .vocabulary import GAP_KINDS
 
         self._rules: dict[str, dict[str, Any]] = {}  # by id, in the order first used: ruleIndex
         self._index: dict[str, int] = {}

@@ -38,17 +38,14 @@ from .models import (
     CardBase,
     Ethics,
     Evaluation,
-    GapKind,
     Identifier,
-    Kind,
     Labelling,
     NonEmpty,
     ProblemFormulation,
-    RuleSource,
     _Strict,
 )
+from .vocabulary import KINDS, RULE_SOURCES, UNANSWERED, AnswerState, GapKind, Kind, RuleSource, either
 
-UNANSWERED = "unanswered"
 Note = tuple[str | None, str]  # (the item it is about, if any; the words)
 _MIN_REPEAT_WORDS = 5
 _SIMILAR = 0.85
@@ -128,7 +125,6 @@ def field_value(card: CardBase, path: str) -> Any:
 # --- conditions --------------------------------------------------------------------------
 
 Scalar = StrictBool | str  # the loader yields text or true/false; text compares with numbers as a number
-AnswerState = Literal["addressed", "partial", "not addressed", "not applicable", "unanswered"]
 TextPlace = Literal["about", "answers", "evaluation"]
 
 
@@ -270,9 +266,9 @@ class Rule(_Strict):
 
     id: Identifier
     gap: GapKind | None = Field(None, description="the paper's gap kind this finding belongs to, if any")
-    source: RuleSource = Field(description="paper, companion, derived, or standards (brief/standards.md)")
+    source: RuleSource = Field(description=f"{either(RULE_SOURCES)} (standards: brief/standards.md)")
     message: NonEmpty = Field(description="what is wrong and what to do, for a reader without a technical background")
-    kinds: Annotated[list[Kind], Field(min_length=1)] = Field(["model", "dataset", "method"])
+    kinds: Annotated[list[Kind], Field(min_length=1)] = Field(list(KINDS))
     when: Condition | None = Field(None, description="when the rule applies to 'require' (always, when absent)")
     require: Condition | None = Field(None, description="what must hold; the only test for format-1 cards")
     check: BuiltinCheck | None = Field(

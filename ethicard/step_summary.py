@@ -94,6 +94,6 @@ class StepSummary:
 
 
 def _gap_title(kind: str) -> str:
-    from .assessment import GAP_KINDS
+    from .vocabulary import GAP_KINDS
 
     return GAP_KINDS[kind][0] if kind in GAP_KINDS else kind

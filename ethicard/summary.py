@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from . import view
-from .assessment import GAP_KINDS, Report
+from .assessment import Report
 from .cards import newer_version
+from .vocabulary import GAP_KINDS
 
 
 def gate(report: Report, *, strict: bool = False, min_score: float | None = None, waivers: bool = True) -> list[str]:

@@ -9,21 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from . import __version__
-from .assessment import GAP_KINDS, UNANSWERED, ItemResult, Report
+from .assessment import ItemResult, Report
 from .cards import newer_version
 from .checklist import Checklist
 from .models import CARD_FORMAT_VERSION, CardBase
 from .rules import Finding
+from .vocabulary import GAP_KINDS, STATUS_LABELS, UNANSWERED
 
 # The card reads as a story: why, how, how well, what it cannot do, how it is marked, who can object.
 CARD_ORDER = ("problem_formulation", "design", "evaluation", "limits", "technical_standards", "oversight")
-STATUS_LABELS = {
-    "addressed": "Addressed",
-    "partial": "Partial",
-    "not addressed": "Not addressed",
-    "not applicable": "Not applicable",
-    UNANSWERED: "Unanswered",
-}
 NOT_STATED = "not stated"
 # How a card's keys read to a person; a key not listed reads as itself with '_' as spaces.
 FIELD_LABELS = {

@@ -64,7 +64,7 @@ def test_intrinsic_limits_and_gap_table_always_shown(ethicard) -> None:
     for limit in checklist.intrinsic_limits:
         assert f"\\item \\textbf{{{tex_inline(limit.title)}.}}" in out
     assert "\\subsection{Disclosure completeness}" in out
-    from ethicard.assessment import GAP_KINDS
+    from ethicard.vocabulary import GAP_KINDS
 
     for title, _ in GAP_KINDS.values():
         assert f"\n\\ethicardrow{{{tex_inline(title)}}}{{" in out

@@ -13,7 +13,7 @@ import pytest
 from conftest import DATA, EXAMPLE, ROOT, _ethicard_command, require_tool
 from latex import compile_pdf, fragment_packages, shows
 
-from ethicard.assessment import GAP_KINDS
+from ethicard.vocabulary import GAP_KINDS
 
 CARDS = {"example": EXAMPLE, "minimal": DATA / "minimal.yaml"}  # no gap shown; all six shown
 LIMITS = ("No grounding in medical phenomena", "New distribution shifts and biases")

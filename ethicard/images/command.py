@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageError
+from ..vocabulary import IMAGE_OUTCOMES
 from . import output
 from .inspect import Tally, inspect_paths
 from .marker import NOTE, CardRef
@@ -166,7 +167,7 @@ def labelling_findings(card_path: str, folder: str, *, jobs: int = 1) -> tuple[l
     for result in inspect_paths([folder], card_ref(card_path, card.about.name, card.about.version), jobs):
         tally.add(result)
     found = findings(document, card, checklist, tally, folder)
-    summary = ", ".join(f"{tally.statuses[s]} {s}" for s in ("marked", "partial", "inconsistent", "unmarked", "error"))
+    summary = ", ".join(f"{tally.statuses[s]} {s}" for s in IMAGE_OUTCOMES)
     lines = [f"{card_path}: images in {folder}: {tally.images} ({summary})\n"]
     lines += [f"{problem}\n" for problem in found]
     if card.labelling is not None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..vocabulary import IMAGE_OUTCOMES
 from .marker import CardRef, FileProblem, ImageError, MissingExtra
 from .reading import Reading, status
 from .scan import Found, find_images, open_regular, sniff
@@ -123,11 +124,11 @@ class Tally:
         return sum(n for status, n in self.statuses.items() if status != "skipped")
 
     def as_dict(self) -> dict[str, Any]:
-        from .reading import MECHANISMS, STATUSES
+        from .reading import MECHANISMS
 
         return {
             "images": self.images,
-            "statuses": {status: self.statuses[status] for status in (*STATUSES, "error")},
+            "statuses": {status: self.statuses[status] for status in IMAGE_OUTCOMES},
             "skipped": self.statuses["skipped"],
             "mechanisms": {mechanism: self.mechanisms[mechanism] for mechanism in MECHANISMS},
         }

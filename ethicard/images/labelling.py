@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import Problem
+from ..vocabulary import ADDRESSED, IMAGE_OUTCOMES
 from .inspect import Tally
 from .reading import MECHANISMS
 
@@ -32,7 +33,7 @@ def findings(document: Document, card: CardBase, checklist: Checklist, tally: Ta
     n, not_marked = tally.images, _unmarked(tally)
     of_n = f"of {n} images in {folder}"
     counts = ", ".join(
-        f"{tally.statuses[s]} {s}" for s in ("partial", "inconsistent", "unmarked", "error") if tally.statuses[s]
+        f"{tally.statuses[s]} {s}" for s in IMAGE_OUTCOMES if s != "marked" and tally.statuses[s]
     )
     if n == 0:
         return [
@@ -87,7 +88,7 @@ def findings(document: Document, card: CardBase, checklist: Checklist, tally: Ta
         )
     path = _answer_path(checklist)
     answer = card.answer(ITEM)
-    if path and answer is not None and answer.status == "addressed" and not_marked:
+    if path and answer is not None and answer.status == ADDRESSED and not_marked:
         found.append(
             document.problem(
                 (*path, "status"),

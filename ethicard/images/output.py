@@ -10,9 +10,10 @@ import json
 from collections.abc import Sequence
 
 from .. import __version__
+from ..vocabulary import IMAGE_OUTCOMES
 from .inspect import ImageResult, Tally
 from .marker import NOTE
-from .reading import MECHANISMS, STATUSES
+from .reading import MECHANISMS
 from .scan import FORMATS
 from .stamp import StampResult
 
@@ -33,7 +34,7 @@ def text_line(result: ImageResult) -> str:
 
 
 def summary_text(tally: Tally) -> str:
-    columns = [*STATUSES, "error"]
+    columns = list(IMAGE_OUTCOMES)
     rows = [["FORMAT", *(c.upper() for c in columns), "TOTAL"]]
     for fmt in [*FORMATS, "?"]:
         counts = [tally.by_format[(fmt, c)] for c in columns]

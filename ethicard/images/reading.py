@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..vocabulary import ImageState
 from .marker import SYNTHETIC_SOURCE_TYPES, CardRef, ImageError, Marker, read_xmp
 
-STATUSES = ("marked", "partial", "inconsistent", "unmarked")
 MECHANISMS = ("file_metadata", "c2pa", "dicom_attributes", "nifti_header", "sidecar")
 
 
@@ -39,7 +39,7 @@ class Reading:
         return Reading(self.format, self.marks + marks, self.expected, self.notes + notes, self.not_synthetic)
 
 
-def status(reading: Reading, card: CardRef | None = None) -> tuple[str, list[str]]:
+def status(reading: Reading, card: CardRef | None = None) -> tuple[ImageState, list[str]]:
     """``marked``, ``partial``, ``inconsistent`` or ``unmarked``, and why (for the output)."""
     reasons: list[str] = []
     markers = [mark.marker for mark in reading.marks if mark.marker is not None]
