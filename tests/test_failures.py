@@ -14,7 +14,7 @@ import pytest
 from conftest import EXAMPLE, ROOT, Result
 
 from ethicard.crosswalk import load_scheme
-from ethicard.errors import EXIT_ENVIRONMENT, EthicardError, EnvironmentFailure, Failure, UsageError
+from ethicard.errors import EXIT_ENVIRONMENT, EnvironmentFailure, EthicardError, Failure, UsageError
 
 
 def _run(*args: str, cwd: Path, env: dict[str, str] | None = None, **popen: object) -> Result:
