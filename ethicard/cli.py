@@ -672,7 +672,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         if exc.errno not in _MACHINE_ERRNOS:
             return _internal(exc, debug)
-        return _failed(EnvironmentFailure(f"cannot write the output ({exc.strerror or exc})"))
+        what = exc.filename if exc.filename is not None else "the output"
+        return _failed(EnvironmentFailure(f"cannot write {what} ({exc.strerror or exc})"))
     except Failure as exc:
         return _failed(exc)
     except KeyboardInterrupt:
