@@ -58,7 +58,8 @@ def with_progress(
         yield from records
         return
     for done, (out, err) in enumerate(records, 1):
-        if err or (out and shares_screen):
-            yield "", bar.clear()
+        clear = bar.clear() if err or (out and shares_screen) else ""
+        if clear:
+            yield "", clear
         yield out, err + bar.update(done)
     yield "", bar.clear()
