@@ -1,25 +1,40 @@
 """The command line: the only place that prints and exits.
 
-Exit codes: 0 all good, 1 an input has problems, 2 usage error (bad options, refused overwrite).
+Exit codes: 0 all good, 1 an input has problems, 2 usage error (bad options, refused overwrite),
+3 internal error, 4 the machine could not do it (full disk, failed write, missing Chromium): each
+:class:`ethicard.errors.Failure` carries its own, and :func:`main` catches them once.
 Heavy modules are imported inside the commands, so ``--help`` starts fast.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .completion import REQUEST, SHELLS
-from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EthicardError, UsageError, printable
+from .errors import (
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    EnvironmentFailure,
+    Failure,
+    UsageError,
+    printable,
+)
 from .reporters import REPORTERS
 from .vocabulary import KINDS, RENDER_FORMATS, REPORT_FORMATS, SCHEMES, STAMP_SOURCES
 
 if TYPE_CHECKING:
     from .assessment import Report
+    from .batch import CardResult
+    from .reporters import Reporter
+    from .step_summary import StepSummary
 
 _MAX_BYTES_HELP = "largest input accepted, in bytes (default: $ETHICARD_MAX_BYTES, else 1000000)"
 
@@ -27,8 +42,9 @@ _MAX_BYTES_HELP = "largest input accepted, in bytes (default: $ETHICARD_MAX_BYTE
 EXIT_CODES = """exit codes:
   0  all good
   1  an input has problems (each printed as file:line:col: path: message (hint))
-  2  usage error: bad options, a missing tool, a refused overwrite
-  3  internal error: a bug in ethicard (run with --debug for the traceback)"""
+  2  usage error: bad options, a refused overwrite, a missing optional extra (pip install ...)
+  3  internal error: a bug in ethicard (run with --debug for the traceback)
+  4  the machine could not do it: a full disk, a failed write, Chromium missing or failing"""
 _DEBUG_HELP = "show tracebacks of internal errors (also: ETHICARD_DEBUG=1)"
 # (description, examples) of each command, for its --help
 _HELP = {
@@ -269,24 +285,28 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .batch import Options, ProgressBar, check_cards, find_cards
+    from .batch import Options, check_cards
+    from .discover import find_cards
     from .files import max_bytes_setting
+    from .progress import ProgressBar, with_progress
     from .reporters import LOCATED, reporter
     from .step_summary import StepSummary
 
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (one per core) or more")
+    _check_images_folder(args)
     files = find_cards(args.files)
     gated = args.strict or args.min_score is not None
     step = StepSummary.from_environment(files, gated=gated)
-    located = args.format in LOCATED
     options = Options(
         args.format,
         args.strict,
         args.min_score,
         waivers=not args.no_waivers,
         catch_internal=not _debug(args),
-        located=located,
+        located=args.format in LOCATED,
+        images=args.images,
+        image_jobs=args.jobs,
     )
     results = check_cards(
         files,
@@ -298,50 +318,34 @@ def _check(args: argparse.Namespace) -> int:
     bar = ProgressBar(len(files)) if len(files) > 1 and sys.stderr.isatty() else None
     with reporter(args.format, len(files), gated=gated) as output:
         sys.stdout.write(output.start())
-        for done, result in enumerate(results, 1):
-            out, err = output.add(result)
-            if step:
-                step.add(result)
-            if bar and (err or sys.stdout.isatty()):
-                _draw(bar.clear())
-            sys.stdout.write(out)
-            sys.stderr.write(err)
-            if bar:
-                _draw(bar.update(done))
-        if bar:
-            _draw(bar.clear())
+        _write(with_progress(_reported(results, output, step), bar, shares_screen=sys.stdout.isatty()))
         sys.stdout.write(output.end())
         if step:
             step.write()
         return output.exit_code
 
 
-def _check_and_images(args: argparse.Namespace) -> int:
-    """``check``, then with ``--images DIR`` the card's labelling claims compared with the images' marks."""
-    if args.images is None:
-        return _check(args)
-    from .images.command import labelling_findings
+def _reported(results: Iterable[CardResult], output: Reporter, step: StepSummary | None) -> Iterator[tuple[str, str]]:
+    """Each card's (standard output, standard error) text; each card counted in the job summary."""
+    for result in results:
+        if step:
+            step.add(result)
+        yield output.add(result)
 
+
+def _check_images_folder(args: argparse.Namespace) -> None:
+    """``check --images DIR`` compares one card's labelling claims with the marks of the images in DIR."""
+    if args.images is None:
+        return
     if len(args.files) != 1 or os.path.isdir(args.files[0]):
         raise UsageError("--images compares one card with its images; name one card file")
     if not os.path.isdir(args.images):
         raise UsageError(f"--images {args.images}: not a folder")
-    code = _check(args)
-    lines, found = labelling_findings(args.files[0], args.images, jobs=args.jobs)
-    (sys.stdout if args.format == "text" else sys.stderr).write("".join(lines))
-    return max(code, EXIT_PROBLEMS if found else EXIT_OK)
-
-
-def _draw(text: str) -> None:
-    if text:
-        sys.stdout.flush()
-        sys.stderr.write(text)
-        sys.stderr.flush()
 
 
 def _render(args: argparse.Namespace) -> int:
     from .files import refuse_same_file, write_atomic
-    from .rendering import FORMATS, format_for, render, render_bytes, render_template
+    from .rendering import render, render_bytes, render_template, resolve_format
 
     if args.output == "":
         raise UsageError("-o needs a file name ('-' for standard output)")
@@ -349,23 +353,13 @@ def _render(args: argparse.Namespace) -> int:
         args.output = None
     if args.into:
         return _render_into(args)
-    fmt = args.fmt
-    if fmt is None:
-        found = format_for(args.output) if args.output else FORMATS["md"]
-        if found is None:
-            raise UsageError(
-                f"{args.output}: cannot tell the format from the extension; use -f with one of: {', '.join(FORMATS)}"
-            )
-        fmt = found.name
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
-    if args.standalone and fmt != "tex":
-        raise UsageError("--standalone applies to the tex format only")
-    if args.summary and (args.template or FORMATS[fmt].summary is None):
-        raise UsageError("--summary takes no --template; it renders md, html, pdf, tex and json")
+    chosen = resolve_format(
+        args.fmt, args.output, standalone=args.standalone, summary=args.summary, template=bool(args.template)
+    )
+    fmt = chosen.name
     if args.output:
         refuse_same_file(args.output, *_inputs(args))
-    if FORMATS[fmt].convert is not None:  # a binary document (PDF): to a file only
+    if chosen.convert is not None:  # a binary document (PDF): to a file only
         if not args.output:
             raise UsageError(f"{fmt} output is a binary file; name it with -o, e.g. -o card.{fmt}")
         report = _report(args.file, args.checklist, args.max_bytes, anonymous=args.anonymous)
@@ -498,56 +492,78 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _migrate(args: argparse.Namespace) -> int:
     """Exit 0 when nothing needs a person, 1 when answers are marked for review, 2 on a usage error."""
-    import difflib
-
     from .cards import load_card, validate_card
     from .changes import bundled_history
-    from .checklist import bundled_versions, load_checklist
-    from .files import max_bytes_setting, read_text, refuse_same_file, write_atomic
+    from .checklist import load_checklist
+    from .files import max_bytes_setting, read_text, refuse_same_file
     from .loader import parse
-    from .migrate import FORMAT_2_BLOCKS, migrate_text, to_format_2
+    from .migrate import migrate_text
 
     max_bytes = max_bytes_setting(args.max_bytes)
     card, old = load_card(args.file, max_bytes=max_bytes)
     history = bundled_history(old.id) if old.extends is None else None
     if history is None or card.checklist.file:
         raise UsageError(f"checklist '{old.id}' is not a bundled checklist with declared changes; nothing to migrate")
-    versions = bundled_versions(old.id)
-    target = args.to or versions[-1]
-    if target not in versions:
-        raise UsageError(f"{old.id} {target} does not exist; versions: {', '.join(versions)}")
+    target = _migration_target(old.id, args.to)
     if args.output:
         refuse_same_file(args.output, args.file)
     text = read_text(args.file, max_bytes=max_bytes)
     new = load_checklist(old.id, version=target)
     migration = migrate_text(text, old, new, history)
     for ident, into in migration.moved:
-        where = ", ".join(into) if into else "retired:"
-        print(printable(f"{args.file}: {ident} -> {where}"), file=sys.stderr)
+        print(printable(f"{args.file}: {ident} -> {', '.join(into) if into else 'retired:'}"), file=sys.stderr)
     for ident in migration.review:
         print(printable(f"{args.file}: {ident}: review required (the question changed)"), file=sys.stderr)
     review = list(migration.review)
     result = migration.text
     if card.format_version < 2:
-        formatted = to_format_2(result)
-        blocks = dict((item, block) for block, item in FORMAT_2_BLOCKS)
-        for ident in formatted.review:
-            message = f"review required (format 2 decides it from the '{blocks[ident]}' block: fill it in)"
-            print(printable(f"{args.file}: {ident}: {message}"), file=sys.stderr)
-        review += formatted.review
-        result = formatted.text
+        result, more = _to_format_2(args, result)
+        review += more
         validate_card(parse(result, args.output or args.file), new)  # a migrated card is a valid card
+    formats = ", card format 1 -> 2" if card.format_version < 2 else ""
+    change = f"{old.id} {migration.old_version} -> {migration.new_version}{formats}"
+    _write_migrated(args, text, result, change, f"already answers {old.id} {migration.new_version}")
+    return EXIT_PROBLEMS if review else EXIT_OK
+
+
+def _migration_target(checklist: str, asked: str | None) -> str:
+    """The bundled version of ``checklist`` to migrate to: the one asked for, else the current one."""
+    from .checklist import bundled_versions
+
+    versions = bundled_versions(checklist)
+    target = asked or versions[-1]
+    if target not in versions:
+        raise UsageError(f"{checklist} {target} does not exist; versions: {', '.join(versions)}")
+    return target
+
+
+def _to_format_2(args: argparse.Namespace, text: str) -> tuple[str, list[str]]:
+    """A migrated card in card format 2, and the items whose answers a person must review."""
+    from .migrate import FORMAT_2_BLOCKS, to_format_2
+
+    formatted = to_format_2(text)
+    blocks = dict((item, block) for block, item in FORMAT_2_BLOCKS)
+    for ident in formatted.review:
+        message = f"review required (format 2 decides it from the '{blocks[ident]}' block: fill it in)"
+        print(printable(f"{args.file}: {ident}: {message}"), file=sys.stderr)
+    return formatted.text, list(formatted.review)
+
+
+def _write_migrated(args: argparse.Namespace, text: str, result: str, change: str, unchanged: str) -> None:
+    """The migrated card as a diff (--dry-run), or written when it changed or goes elsewhere (-o)."""
+    from .files import write_atomic
+
     if args.dry_run:
+        import difflib
+
         name = args.output or args.file
         diff = difflib.unified_diff(text.splitlines(keepends=True), result.splitlines(keepends=True), name, name)
         sys.stdout.write("".join(diff))
     elif result != text or args.output:
         write_atomic(args.output or args.file, result)
-        formats = ", card format 1 -> 2" if card.format_version < 2 else ""
-        print(f"{args.file}: {old.id} {migration.old_version} -> {migration.new_version}{formats}", file=sys.stderr)
+        print(f"{args.file}: {change}", file=sys.stderr)
     else:
-        print(f"{args.file}: already answers {old.id} {migration.new_version}", file=sys.stderr)
-    return EXIT_PROBLEMS if review else EXIT_OK
+        print(f"{args.file}: {unchanged}", file=sys.stderr)
 
 
 def _changelog(args: argparse.Namespace) -> int:
@@ -577,7 +593,8 @@ def _stamp(args: argparse.Namespace) -> int:
         signing=signing,
         jobs=args.jobs,
     )
-    return _stream(run, run)
+    _write(run)
+    return run.exit_code
 
 
 def _inspect(args: argparse.Namespace) -> int:
@@ -593,11 +610,12 @@ def _inspect(args: argparse.Namespace) -> int:
         require_mark=args.require_mark,
         progress=sys.stderr.isatty(),
     )
-    return _stream(run, run)
+    _write(run)
+    return run.exit_code
 
 
-def _stream(chunks: Iterable[tuple[str, str]], run: Any) -> int:
-    """Write what an image command yields, (standard output, standard error) by turns, then its exit code."""
+def _write(chunks: Iterable[tuple[str, str]]) -> None:
+    """Write what a command yields, (standard output, standard error) by turns."""
     for out, err in chunks:
         if out:
             sys.stdout.write(out)
@@ -605,8 +623,6 @@ def _stream(chunks: Iterable[tuple[str, str]], run: Any) -> int:
             sys.stdout.flush()
             sys.stderr.write(err)
             sys.stderr.flush()
-    code: int = run.exit_code
-    return code
 
 
 def _completion(args: argparse.Namespace) -> int:
@@ -618,7 +634,7 @@ def _completion(args: argparse.Namespace) -> int:
 
 _COMMANDS = {
     "init": _init,
-    "check": _check_and_images,
+    "check": _check,
     "render": _render,
     "schema": _schema,
     "badge": _badge,
@@ -650,22 +666,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     # validation; the command line uses none, so it skips the scan (set the variable empty to use them).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
-        return _COMMANDS[args.command](args)
-    except EthicardError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return EXIT_PROBLEMS
-    except UsageError as exc:
-        print(printable(f"ethicard: error: {exc}"), file=sys.stderr)
-        return EXIT_USAGE
+        code = _COMMANDS[args.command](args)
+        sys.stdout.flush()  # here, so that a full disk behind standard output is reported like any failure
+        return code
+    except OSError as exc:
+        if exc.errno not in _MACHINE_ERRNOS:
+            return _internal(exc, debug)
+        what = exc.filename if exc.filename is not None else "the output"
+        return _failed(EnvironmentFailure(f"cannot write {what} ({exc.strerror or exc})"))
+    except Failure as exc:
+        return _failed(exc)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader stopped early (e.g. `| head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_PROBLEMS
     except Exception as exc:
-        if debug:
-            raise
-        message = f"ethicard: internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
-        print(printable(message), file=sys.stderr)
-        return EXIT_INTERNAL
+        return _internal(exc, debug)
+
+
+# An OSError with one of these numbers is the machine's doing (a full disk, a quota, a read-only or
+# failing disk), whichever write met it, standard output included: not a bug in ethicard.
+_MACHINE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EFBIG})
+
+
+def _failed(failure: Failure) -> int:
+    for line in failure.lines():
+        print(line, file=sys.stderr)
+    return failure.exit_code
+
+
+def _internal(exc: Exception, debug: bool) -> int:
+    if debug:
+        raise exc
+    message = f"ethicard: internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
+    print(printable(message), file=sys.stderr)
+    return EXIT_INTERNAL

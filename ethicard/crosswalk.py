@@ -16,6 +16,7 @@ from pydantic import Field, StringConstraints
 
 from . import loader, resources
 from .assessment import Report
+from .errors import EthicardError, Problem
 from .models import NonEmpty, _Strict
 from .rules import FieldPath, field_value, given
 from .translate import validate_model
@@ -89,10 +90,13 @@ class Table:
 
 
 def load_scheme(scheme: str) -> Scheme:
-    """A bundled crosswalk file, validated."""
+    """A bundled crosswalk file, validated; an unknown scheme is a problem located at the file it
+    would be read from (EthicardError), as is every mistake in the file."""
+    name = f"<bundled crosswalks/{scheme}.yaml>"
     if scheme not in SCHEMES:
-        raise ValueError(f"unknown scheme '{scheme}'; known: {', '.join(SCHEMES)}")
-    document = loader.parse(resources.crosswalk_text(scheme), f"<bundled crosswalks/{scheme}.yaml>")
+        problem = Problem(name, 0, 0, (), f"no crosswalk to '{scheme}'", f"choose one of: {', '.join(SCHEMES)}")
+        raise EthicardError([problem])
+    document = loader.parse(resources.crosswalk_text(scheme), name)
     return validate_model(document, Scheme)
 
 

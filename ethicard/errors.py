@@ -1,7 +1,16 @@
-"""Problems found in input files, and the one exception the library raises for them.
+"""Problems found in input files, and the exceptions the library raises.
 
-The library never prints or exits: it raises :class:`EthicardError` carrying every
-:class:`Problem` it found, and the command line turns them into ``file:line:col`` lines.
+The library never prints or exits.  Every exception it raises on purpose is a :class:`Failure`,
+and each kind of failure carries the exit code of the command line as a class attribute:
+
+- :class:`EthicardError` (1): an input has problems; it carries every :class:`Problem` found,
+  and the command line prints them as ``file:line:col`` lines;
+- :class:`UsageError` (2): a request that cannot be carried out as asked (bad option, refused
+  overwrite, an output folder that does not exist);
+- :class:`EnvironmentFailure` (4): the request was fine but the machine could not carry it out
+  (a full disk, a failed write, Chromium missing or failing).
+
+Anything else that escapes is ethicard's own fault: an internal error (3).
 """
 
 from __future__ import annotations
@@ -101,17 +110,42 @@ class Problem:
         }
 
 
-# Exit codes of the command line: all good, an input has problems, a usage error, ethicard's own fault.
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+# Exit codes of the command line: all good, an input has problems, a usage error, ethicard's own
+# fault, the machine could not do what was asked.
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL, EXIT_ENVIRONMENT = 0, 1, 2, 3, 4
 
 
-class EthicardError(Exception):
-    """Raised with every problem found in one input; the message lists them all."""
+class Failure(Exception):
+    """The root of every exception ethicard raises on purpose; ``exit_code`` is how the command
+    line ends when it catches one, and :meth:`lines` what it prints."""
+
+    exit_code = EXIT_INTERNAL
+
+    def lines(self) -> list[str]:
+        """What the command line prints, one line each, safe for a terminal."""
+        return [printable(f"ethicard: error: {self}")]
+
+
+class EthicardError(Failure):
+    """An input has problems: raised with every problem found in it; the message lists them all."""
+
+    exit_code = EXIT_PROBLEMS
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def lines(self) -> list[str]:
+        return [str(problem) for problem in self.problems]
 
-class UsageError(Exception):
-    """A request the command line cannot carry out (bad option, refused overwrite, ...)."""
+
+class UsageError(Failure):
+    """A request the command line cannot carry out as asked (bad option, refused overwrite, ...)."""
+
+    exit_code = EXIT_USAGE
+
+
+class EnvironmentFailure(Failure):
+    """A request the machine could not carry out: a full disk, a failed write, a missing tool."""
+
+    exit_code = EXIT_ENVIRONMENT

@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import EthicardError, Problem, UsageError
+from .errors import EnvironmentFailure, EthicardError, Problem, UsageError
 
 NOT_REGULAR = "not a regular file (a pipe, device or socket)"
 STALE_SECONDS = 3600  # a temporary file of ours this old was left by a killed process
@@ -58,7 +58,7 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, newline: st
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise UsageError(f"{named}: cannot write in {folder} ({exc.strerror or exc})") from None
+        raise EnvironmentFailure(f"{named}: cannot write in {folder} ({exc.strerror or exc})") from None
     try:
         data = text if isinstance(text, bytes) else text.replace("\n", newline or "\n").encode("utf-8")
         with os.fdopen(handle, "wb") as stream:
@@ -73,7 +73,7 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, newline: st
     except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise UsageError(f"{named}: cannot be written ({exc.strerror or exc})") from None
+            raise EnvironmentFailure(f"{named}: cannot be written ({exc.strerror or exc})") from None
         raise
 
 

@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .errors import UsageError
+from .errors import EnvironmentFailure
 
 ENV_VARIABLE = "ETHICARD_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -30,7 +30,7 @@ _REFRESH = re.compile(r"<meta\b[^>]*http-equiv\s*=\s*[\"']?\s*refresh[^>]*>", re
 MISSING = f"PDF output needs Chromium: install Debian's 'chromium' package or set {ENV_VARIABLE}"
 
 
-class PdfError(UsageError):
+class PdfError(EnvironmentFailure):
     """Chromium is missing, or failed to print the card."""
 
 

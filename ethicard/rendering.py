@@ -15,7 +15,7 @@ import jinja2.sandbox
 
 from . import escape, files, latexmd, pdf, resources, view
 from .assessment import Report
-from .errors import EthicardError, Problem
+from .errors import EthicardError, Problem, UsageError
 
 
 @dataclass(frozen=True)
@@ -259,3 +259,25 @@ def _template_line(path: str, trace: TracebackType | None) -> int:
             line = trace.tb_lineno
         trace = trace.tb_next
     return line
+
+
+def resolve_format(
+    given: str | None, output: str | None, *, standalone: bool = False, summary: bool = False, template: bool = False
+) -> Format:
+    """The format ``render`` writes: the one ``given`` (``-f``), else the one the output file's
+    extension asks for, else Markdown; refused (UsageError) when the options do not fit it."""
+    name = given
+    if name is None:
+        found = format_for(output) if output else FORMATS["md"]
+        if found is None:
+            raise UsageError(
+                f"{output}: cannot tell the format from the extension; use -f with one of: {', '.join(FORMATS)}"
+            )
+        name = found.name
+    if name not in FORMATS:
+        raise UsageError(f"unknown format '{name}'; choose one of: {', '.join(FORMATS)}")
+    if standalone and name != "tex":
+        raise UsageError("--standalone applies to the tex format only")
+    if summary and (template or FORMATS[name].summary is None):
+        raise UsageError("--summary takes no --template; it renders md, html, pdf, tex and json")
+    return FORMATS[name]

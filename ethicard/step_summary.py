@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from .errors import UsageError
+from .errors import EnvironmentFailure, UsageError
 
 if TYPE_CHECKING:
     from .batch import CardResult
@@ -90,7 +90,8 @@ class StepSummary:
             with open(self.path, "a", encoding="utf-8") as stream:
                 stream.write(self.text())
         except OSError as exc:
-            raise UsageError(f"{ENV}={self.path}: cannot append the job summary ({exc.strerror or exc})") from None
+            reason = exc.strerror or exc
+            raise EnvironmentFailure(f"{ENV}={self.path}: cannot append the job summary ({reason})") from None
 
 
 def _gap_title(kind: str) -> str:

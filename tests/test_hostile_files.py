@@ -130,6 +130,7 @@ def test_jobs_are_capped_at_the_cores(monkeypatch: pytest.MonkeyPatch, tmp_path:
     import multiprocessing
 
     from ethicard import batch
+    from ethicard.pool import cores
 
     asked: list[int] = []
     real_pool = multiprocessing.Pool
@@ -145,8 +146,8 @@ def test_jobs_are_capped_at_the_cores(monkeypatch: pytest.MonkeyPatch, tmp_path:
         paths.append(str(tmp_path / f"c{i}.yaml"))
     results = list(batch.check_cards(paths, max_bytes=1_000_000, jobs=1_000_000))
     assert [r.valid for r in results] == [True] * 4
-    assert asked in ([], [min(batch.cores(), 4)])
-    assert all(n <= batch.cores() for n in asked)
+    assert asked in ([], [min(cores(), 4)])
+    assert all(n <= cores() for n in asked)
 
 
 def test_temporary_files_left_by_a_killed_process_are_cleaned_up(ethicard, tmp_path: Path) -> None:

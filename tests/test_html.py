@@ -588,12 +588,12 @@ def test_hostile_card_renders_to_pdf(ethicard, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("how", ["variable", "path"])
-def test_pdf_without_chromium_is_a_clear_usage_error(ethicard, tmp_path: Path, how: str) -> None:
+def test_pdf_without_chromium_is_a_clear_failure_of_the_machine(ethicard, tmp_path: Path, how: str) -> None:
     empty = tmp_path / "empty-path"
     empty.mkdir()
     env = {"ETHICARD_CHROMIUM": "/nonexistent/chromium"} if how == "variable" else {"PATH": str(empty)}
     result = ethicard("render", EXAMPLE, "-o", "card.pdf", env=env)
-    assert result.code == 2, result.err
+    assert result.code == 4, result.err  # the command is right; the machine lacks the tool
     assert "PDF output needs Chromium: install Debian's 'chromium' package or set ETHICARD_CHROMIUM" in result.err
     assert "Traceback" not in result.err
     assert not (tmp_path / "card.pdf").exists()
@@ -604,7 +604,7 @@ def test_chromium_named_by_the_variable_is_used(ethicard, tmp_path: Path) -> Non
     fake.write_text("#!/bin/sh\necho 'fake chromium failed' >&2\nexit 7\n", encoding="utf-8")
     fake.chmod(0o755)
     result = ethicard("render", EXAMPLE, "-o", "card.pdf", env={"ETHICARD_CHROMIUM": str(fake)})
-    assert result.code == 2
+    assert result.code == 4
     assert f"Chromium ({fake}) failed to print the PDF (exit code 7): fake chromium failed" in result.err
     assert not (tmp_path / "card.pdf").exists()
 

@@ -323,3 +323,53 @@ def test_inspect_of_png_jpeg_tiff_imports_no_card_or_field_library(tmp_path) -> 
     done = subprocess.run([sys.executable, "-c", code, "inspect", str(tmp_path)], capture_output=True, text=True)
     assert done.stdout.splitlines()[-1] == "[]"
     assert done.stdout.count(": unmarked") == 3
+
+
+def test_check_images_findings_are_part_of_every_report(ethicard, tmp_path: Path, card: Path) -> None:  # type: ignore[no-untyped-def]
+    card.write_text(card.read_text() + LABELLING)
+    coverage = next(n for n, line in enumerate(card.read_text().splitlines(), 1) if line.startswith("  coverage: all"))
+    released = tmp_path / "released"
+    released.mkdir()
+    images.png(released / "a.png")  # not stamped: the card's "coverage: all" is contradicted
+    claim = "the card says every synthetic image is marked, but 1 of 1"
+
+    text = ethicard("check", card, "--images", released)
+    assert text.code == 1 and f"{card}:{coverage}:13: labelling.coverage: {claim}" in text.out
+
+    as_json = ethicard("check", card, "--images", released, "--format", "json")
+    assert as_json.code == 1 and as_json.err == ""
+    (entry,) = json.loads(as_json.out)["files"]
+    found = entry["images"]
+    assert found["folder"] == str(released) and found["images"] == 1 and found["statuses"]["unmarked"] == 1
+    assert found["not_checked"] == ["visible_mark"]
+    coverage_finding = next(f for f in found["findings"] if f["path"] == "labelling.coverage")
+    assert coverage_finding["line"] == coverage and coverage_finding["message"].startswith(claim)
+
+    sarif = ethicard("check", card, "--images", released, "--format", "sarif")
+    assert sarif.code == 1
+    run = json.loads(sarif.out)["runs"][0]
+    ours = [r for r in run["results"] if r["ruleId"] == "images/labelling"]
+    assert any(
+        r["message"]["text"].startswith(f"labelling.coverage: {claim}")
+        and r["locations"][0]["physicalLocation"]["region"]["startLine"] == coverage
+        for r in ours
+    )
+    rules = run["tool"]["driver"]["rules"]
+    assert all(rules[r["ruleIndex"]]["id"] == "images/labelling" for r in ours)
+
+    github = ethicard("check", card, "--images", released, "--format", "github")
+    assert github.code == 1
+    assert f"::error file={card},line={coverage},col=13,title=ethicard%3A images contradict the card::" in github.out
+    assert f"::notice file={card},title=ethicard%3A images::{card}: images in {released}: 1 (" in github.out
+
+
+def test_check_images_of_a_card_in_csv_puts_the_findings_on_standard_error(  # type: ignore[no-untyped-def]
+    ethicard, tmp_path: Path, card: Path
+) -> None:
+    card.write_text(card.read_text() + LABELLING)
+    released = tmp_path / "released"
+    released.mkdir()
+    images.png(released / "a.png")
+    done = ethicard("check", card, "--images", released, "--format", "csv")
+    assert done.code == 1 and done.out.count("\n") == 2  # the header and the card's row, as without --images
+    assert "labelling.coverage: the card says every synthetic image is marked" in done.err

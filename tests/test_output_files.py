@@ -88,13 +88,13 @@ def test_write_that_fails_midway_keeps_the_old_file_and_removes_the_temporary_on
     monkeypatch: pytest.MonkeyPatch, folder: Path
 ) -> None:
     from ethicard import files
-    from ethicard.errors import UsageError
+    from ethicard.errors import EnvironmentFailure
 
     def full_disk(descriptor: int) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(files.os, "fsync", full_disk)
-    with pytest.raises(UsageError, match=r"out\.md: cannot be written \(No space left on device\)"):
+    with pytest.raises(EnvironmentFailure, match=r"out\.md: cannot be written \(No space left on device\)"):
         files.write_atomic(folder / "out.md", "new text\n")
     assert (folder / "out.md").read_bytes() == PREVIOUS
     assert _listing(folder) == ["broken.yaml", "card.yaml", "out.md"]

@@ -7,17 +7,21 @@ optional extra that is not installed (named in its message).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageError
+from ..errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Problem, UsageError
+from ..progress import ProgressBar, with_progress
 from ..vocabulary import IMAGE_OUTCOMES
 from . import output
 from .inspect import Tally, inspect_paths
 from .marker import NOTE, CardRef
 
 if TYPE_CHECKING:
+    from ..checklist import Checklist
+    from ..loader import Document
+    from ..models import CardBase
     from .c2pa import Credentials
 
 
@@ -57,30 +61,26 @@ class Inspection:
             yield output.json_start(card), ""
         elif self.fmt == "csv":
             yield output.csv_line(output.CSV_HEADER), ""
-        started = drawn = time.monotonic()
-        shown = 0
+        bar = ProgressBar(None, unit="images") if self.progress else None
+        yield from with_progress(self._records(), bar, shares_screen=True)
+        yield from self._end()
+
+    def _records(self) -> Iterator[tuple[str, str]]:
+        """One (standard output, standard error) pair per image found."""
         for result in inspect_paths(self.paths, self.card, self.jobs):
             self.tally.add(result)
             if result.status == "skipped":
                 continue
-            clear = "\r" + " " * shown + "\r" if shown else ""
             if self.fmt == "json":
-                out = output.json_entry(result, self.tally.images == 1)
+                yield output.json_entry(result, self.tally.images == 1), ""
             elif self.fmt == "csv":
-                out = output.csv_row(result)
+                yield output.csv_row(result), ""
+            elif result.problem is None:
+                yield output.text_line(result), ""
             else:
-                out = output.text_line(result) if result.problem is None else ""
-            err = f"{result.problem}\n" if result.problem is not None and self.fmt == "text" else ""
-            yield out, clear + err
-            shown = 0
-            now = time.monotonic()
-            if self.progress and now - drawn >= 0.1:
-                drawn = now
-                bar = f"{self.tally.images} images, {self.tally.images / max(now - started, 1e-9):,.0f}/s"
-                shown = len(bar)
-                yield "", bar
-        if shown:
-            yield "", "\r" + " " * shown + "\r"
+                yield "", f"{result.problem}\n"
+
+    def _end(self) -> Iterator[tuple[str, str]]:
         tally = self.tally
         if self.fmt == "json":
             yield output.json_end(tally, tally.images > 0), ""
@@ -154,25 +154,44 @@ class Stamping:
         self.exit_code = _exit(actions["error"], missing, False)
 
 
-def labelling_findings(card_path: str, folder: str, *, jobs: int = 1) -> tuple[list[str], bool]:
-    """The lines ``check --images`` adds (a summary of the marks, then each finding), and whether any."""
-    from .. import loader
-    from ..cards import validate_card
+@dataclass(frozen=True)
+class ImageCheck:
+    """What ``check --images`` found: the marks of the images in a folder, and what they contradict
+    in the card's labelling claims (located problems of the card)."""
+
+    folder: str
+    images: int
+    statuses: tuple[tuple[str, int], ...]  # (status, number of images), every status in a fixed order
+    findings: tuple[Problem, ...]
+    unchecked: tuple[str, ...]  # the labelling methods the card names that no file can show
+    note: str = NOTE
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "folder": self.folder,
+            "images": self.images,
+            "statuses": dict(self.statuses),
+            "findings": [problem.as_dict() for problem in self.findings],
+            "not_checked": list(self.unchecked),
+            "note": self.note,
+        }
+
+
+def check_images(document: Document, card: CardBase, checklist: Checklist, folder: str, *, jobs: int = 1) -> ImageCheck:
+    """The marks of the images in ``folder``, compared with the labelling claims of a valid card."""
     from .labelling import findings
     from .marker import card_ref
 
-    document = loader.load(card_path)
-    card, checklist = validate_card(document)
     tally = Tally()
-    for result in inspect_paths([folder], card_ref(card_path, card.about.name, card.about.version), jobs):
+    for result in inspect_paths([folder], card_ref(document.file, card.about.name, card.about.version), jobs):
         tally.add(result)
     found = findings(document, card, checklist, tally, folder)
-    summary = ", ".join(f"{tally.statuses[s]} {s}" for s in IMAGE_OUTCOMES)
-    lines = [f"{card_path}: images in {folder}: {tally.images} ({summary})\n"]
-    lines += [f"{problem}\n" for problem in found]
-    if card.labelling is not None:
-        unseen = [m for m in card.labelling.methods if m in ("visible_mark", "file_naming")]
-        if unseen:
-            lines.append(f"{card_path}: not checked from the files: {', '.join(unseen)}\n")
-    lines.append(f"note: {NOTE}.\n")
-    return lines, bool(found)
+    methods = card.labelling.methods if card.labelling is not None else ()
+    return ImageCheck(
+        folder=folder,
+        images=tally.images,
+        statuses=tuple((status, tally.statuses[status]) for status in IMAGE_OUTCOMES),
+        findings=tuple(found),
+        unchecked=tuple(method for method in methods if method in ("visible_mark", "file_naming")),
+    )
+

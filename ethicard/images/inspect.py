@@ -98,7 +98,7 @@ def _result(path: str, reading: Reading, card: CardRef | None, mismatch: str) ->
 
 def inspect_paths(paths: Sequence[str], card: CardRef | None = None, jobs: int = 1) -> Iterator[ImageResult]:
     """One result per file found, in order; ``jobs`` processes (0: one per core; never more than the cores)."""
-    from .pool import ordered_map
+    from ..pool import ordered_map
 
     return ordered_map(inspect_file, find_images(paths), (card,), jobs)
 

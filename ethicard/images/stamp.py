@@ -153,6 +153,6 @@ def stamp_paths(
     """Stamp every image named or found in the folders named, one result each, in order."""
     if not paths:
         raise EthicardError([Problem(card_path, 0, 0, (), "no image files named", "name files or folders")])
-    from .pool import ordered_map
+    from ..pool import ordered_map
 
     yield from ordered_map(stamp_file, find_images(paths), (marker, credentials), jobs)
