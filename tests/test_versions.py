@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, Ethicard, Golden
 
 from ethicard import load_checklist
 from ethicard.changes import History, bundled_history, changelog, item_map, verify
@@ -95,7 +95,7 @@ def test_malformed_changes_are_refused(change: dict[str, object], message: str) 
         History.model_validate({"checklist": "x", "releases": [release]})
 
 
-def test_committed_changelog_is_the_one_written_from_the_declared_changes(ethicard, golden) -> None:
+def test_committed_changelog_is_the_one_written_from_the_declared_changes(ethicard: Ethicard, golden: Golden) -> None:
     done = ethicard("changelog", "misyn")
     assert done.code == 0, done.err
     golden(done.out, ROOT / "checklists" / "CHANGELOG-misyn.md")
@@ -105,7 +105,9 @@ def test_committed_changelog_is_the_one_written_from_the_declared_changes(ethica
     assert f"## {CURRENT} (" in done.out and "## 1.0.0 (" in done.out
 
 
-def test_an_old_card_is_checked_against_its_own_version_and_check_says_which_is_current(ethicard, tmp_path) -> None:
+def test_an_old_card_is_checked_against_its_own_version_and_check_says_which_is_current(
+    ethicard: Ethicard, tmp_path: Path
+) -> None:
     (tmp_path / "old.yaml").write_text(_card("1.0.0"), encoding="utf-8")
     text = ethicard("check", "old.yaml")
     assert text.code == 0, text.out + text.err
@@ -130,7 +132,9 @@ def test_an_old_card_is_checked_against_its_own_version_and_check_says_which_is_
         ("0.9.0", "misyn 0.9.0 was never released"),
     ],
 )
-def test_a_version_that_does_not_exist_is_a_located_error(ethicard, tmp_path: Path, version: str, message: str) -> None:
+def test_a_version_that_does_not_exist_is_a_located_error(
+    ethicard: Ethicard, tmp_path: Path, version: str, message: str
+) -> None:
     (tmp_path / "card.yaml").write_text(_card(version), encoding="utf-8")
     done = ethicard("check", "card.yaml")
     assert done.code == 1
@@ -150,12 +154,14 @@ sections:
 
 
 def _venue_card(version: str, file: str) -> str:
-    return _card(version).replace("checklist:\n  id: misyn", "checklist:\n  id: venue_x", 1).replace(
-        f"version: {version}", f"version: {version}\n  file: {file}", 1
+    return (
+        _card(version)
+        .replace("checklist:\n  id: misyn", "checklist:\n  id: venue_x", 1)
+        .replace(f"version: {version}", f"version: {version}\n  file: {file}", 1)
     )
 
 
-def test_a_card_names_a_venue_checklist_by_a_path_relative_to_itself(ethicard, tmp_path: Path) -> None:
+def test_a_card_names_a_venue_checklist_by_a_path_relative_to_itself(ethicard: Ethicard, tmp_path: Path) -> None:
     (tmp_path / "venues").mkdir()
     (tmp_path / "venues" / "x.yaml").write_text(VENUE, encoding="utf-8")
     (tmp_path / "cards").mkdir()
@@ -185,7 +191,7 @@ def test_a_card_names_a_venue_checklist_by_a_path_relative_to_itself(ethicard, t
     ],
 )
 def test_a_checklist_file_that_cannot_be_used_is_a_located_error(
-    ethicard, tmp_path: Path, file: str, message: str
+    ethicard: Ethicard, tmp_path: Path, file: str, message: str
 ) -> None:
     (tmp_path / "card.yaml").write_text(_venue_card("1.2.0", file), encoding="utf-8")
     done = ethicard("check", "card.yaml")
