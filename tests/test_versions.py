@@ -49,6 +49,47 @@ def test_an_undeclared_difference_is_found() -> None:
     assert "1.1.0: 'reworded' of item 'clinical_need' is declared but did not change" in problems
 
 
+def test_undeclared_and_untrue_item_and_rule_changes_are_found() -> None:
+    """Two versions built in code: an item renamed and a rule dropped without a word, a removal and an
+    addition declared that did not happen, a rule declared added that is not there."""
+    old = load_checklist("misyn")
+    first = old.sections[0]
+    kept, removed, added = first.items[1].id, first.items[2].id, first.items[3].id
+    renamed = first.items[0].model_copy(update={"id": "renamed_item"})
+    new = old.model_copy(
+        update={
+            "version": "9.0.0",
+            "sections": [first.model_copy(update={"items": [renamed, *first.items[1:]]}), *old.sections[1:]],
+            "rules": old.rules[1:],
+        }
+    )
+    declared = [
+        {"change": "removed", "items": [removed], "note": "n", "source": "s"},
+        {"change": "added", "items": [added], "note": "n", "source": "s"},
+        {"change": "renamed", "items": [kept], "into": ["renamed_item"], "note": "n", "source": "s"},
+        {"change": "rule added", "rules": ["no_such_rule"], "note": "n", "source": "s"},
+    ]
+    history = History.model_validate(
+        {
+            "checklist": "misyn",
+            "releases": [
+                {"version": old.version, "date": "2026-01-01", "summary": "first"},
+                {"version": "9.0.0", "date": "2026-09-01", "summary": "second", "changes": declared},
+            ],
+        }
+    )
+    assert verify(history, {old.version: old, "9.0.0": new}.__getitem__) == [
+        f"9.0.0: item '{first.items[0].id}' is gone but no change removes, renames, splits or merges it",
+        *(
+            f"9.0.0: item '{ident}' is removed or moved by a change but still there"
+            for ident in sorted((kept, removed))
+        ),
+        f"9.0.0: item '{added}' is added by a change but was there before, or is not there",
+        "9.0.0: rule 'no_such_rule': 'rule added' is declared but did not happen",
+        f"9.0.0: rule '{old.rules[0].id}': 'rule removed' is not declared",
+    ]
+
+
 def test_item_map_follows_renames_splits_and_removals_across_releases() -> None:
     history = History.model_validate(
         {
@@ -85,6 +126,12 @@ def test_item_map_follows_renames_splits_and_removals_across_releases() -> None:
         ({"change": "split", "items": ["a"], "into": ["b"], "note": "n", "source": "s"}, "into two or more"),
         ({"change": "added", "items": ["a"], "into": ["b"], "note": "n", "source": "s"}, "only renamed, split"),
         ({"change": "rule added", "items": ["a"], "note": "n", "source": "s"}, "names rules only"),
+        ({"change": "rule changed", "note": "n", "source": "s"}, "names rules only"),
+        ({"change": "removed", "rules": ["r"], "note": "n", "source": "s"}, "names items only"),
+        ({"change": "added", "note": "n", "source": "s"}, "names the items it concerns"),
+        ({"change": "renamed", "items": ["a", "b"], "into": ["c"], "note": "n", "source": "s"}, "names one item"),
+        ({"change": "merged", "items": ["a"], "into": ["c"], "note": "n", "source": "s"}, "two items or more"),
+        ({"change": "merged", "items": ["a", "b"], "into": ["c", "d"], "note": "n", "source": "s"}, "into one item"),
     ],
 )
 def test_malformed_changes_are_refused(change: dict[str, object], message: str) -> None:
