@@ -132,9 +132,9 @@ def add(text: str, offered: dict[str, Any], name: str, *, companions: dict[str, 
         return Added(_dump(offered, newline, opening=True) + text if offered else text, [], list(offered))
     original = text[found.yaml_start : found.yaml_end]
     scan = _scan(original, name, found.first_line)
+    tags = [tag for tag in offered.get("tags", []) if tag not in scan.tags_items]
     notes: list[str] = []
     edited = original
-    tags = [tag for tag in offered.get("tags", []) if tag not in scan.tags_items]
     if "tags" in scan.keys and tags:
         edited = _add_tags(original, scan, tags, newline)
         if edited == original:
@@ -143,36 +143,54 @@ def add(text: str, offered: dict[str, Any], name: str, *, companions: dict[str, 
                 f"{name}:{line}: 'tags' is not a list ethicard can extend; left as it is "
                 f"(add {', '.join(tags)} yourself)"
             )
-    added = {key: value for key, value in offered.items() if key not in scan.keys}
-    added = {key: value for key, value in added.items() if (companions or {}).get(key, key) in added}
+    added = _new_keys(offered, scan, companions or {})
     if added:
-        if scan.flow:
-            raise _problem(
-                name,
-                found.first_line,
-                "the front matter is one '{...}' mapping; ethicard adds its keys as 'key: value' lines",
-                "write the front matter as 'key: value' lines",
-            )
-        lines = _dump(added, newline).splitlines(keepends=True)
-        at = len(edited)
-        if scan.end_line is not None:  # before the '...' line (which the tags, added above it, moved)
-            at = _line_starts(original)[scan.end_line] + len(edited) - len(original)
-        edited = edited[:at] + "".join(" " * scan.indent + line for line in lines) + edited[at:]
+        edited = _add_keys(original, edited, scan, added, newline, name, found.first_line)
     if edited == original:
         return Added(text, notes, [])
+    _check_kept(edited, scan, added, tags, name, found.first_line)
+    keys = [*added, *(["tags"] if "tags" in scan.keys and tags else [])]
+    return Added(text[: found.yaml_start] + edited + text[found.yaml_end :], notes, keys)
+
+
+def _new_keys(offered: dict[str, Any], scan: _Scan, companions: dict[str, str]) -> dict[str, Any]:
+    """The offered keys the README lacks, without a companion whose key is not added with it."""
+    added = {key: value for key, value in offered.items() if key not in scan.keys}
+    return {key: value for key, value in added.items() if companions.get(key, key) in added}
+
+
+def _add_keys(
+    original: str, edited: str, scan: _Scan, added: dict[str, Any], newline: str, name: str, first_line: int
+) -> str:
+    """``edited`` (the YAML ``original`` with tags perhaps added) with the ``added`` keys as new lines
+    at the end of the mapping, or before its '...' line."""
+    if scan.flow:
+        raise _problem(
+            name,
+            first_line,
+            "the front matter is one '{...}' mapping; ethicard adds its keys as 'key: value' lines",
+            "write the front matter as 'key: value' lines",
+        )
+    lines = _dump(added, newline).splitlines(keepends=True)
+    at = len(edited)
+    if scan.end_line is not None:  # before the '...' line (which the tags, added above it, moved)
+        at = _line_starts(original)[scan.end_line] + len(edited) - len(original)
+    return edited[:at] + "".join(" " * scan.indent + line for line in lines) + edited[at:]
+
+
+def _check_kept(edited: str, scan: _Scan, added: dict[str, Any], tags: list[str], name: str, first_line: int) -> None:
+    """Refuse the edit unless the edited YAML reads as the original plus the added keys and tags."""
     try:
-        after: _Scan | None = _scan(edited, name, found.first_line)
+        after: _Scan | None = _scan(edited, name, first_line)
     except EthicardError:
         after = None
     if after is None or not _kept(scan, after, added, tags):
         raise _problem(  # a safety net: the splicing above is meant to make this impossible
             name,
-            found.first_line,
+            first_line,
             "ethicard could not add its keys without changing how the front matter reads",
             "add the keys by hand, or report this README as a bug",
         )
-    keys = [*added, *(["tags"] if "tags" in scan.keys and edited != original and tags else [])]
-    return Added(text[: found.yaml_start] + edited + text[found.yaml_end :], notes, keys)
 
 
 def _dump(data: dict[str, Any], newline: str, *, opening: bool = False) -> str:
