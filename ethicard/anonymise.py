@@ -148,22 +148,7 @@ def _placeholder(name: str, value: Any) -> Any:
 
 def _known_strings(card: CardBase) -> set[str]:
     """Every string a personal field holds, with the parts of names and addresses in it."""
-    values: list[str] = []
-
-    def collect(model: BaseModel) -> None:
-        for name, info in type(model).model_fields.items():
-            value = getattr(model, name)
-            extra = info.json_schema_extra
-            if isinstance(extra, dict) and extra.get("personal"):
-                values.extend(_strings(value))
-            elif isinstance(value, BaseModel):
-                collect(value)
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, BaseModel):
-                        collect(item)
-
-    collect(card)
+    values = _personal_values(card)
     known: set[str] = set()
     for value in values:
         value = value.strip()
@@ -171,20 +156,41 @@ def _known_strings(card: CardBase) -> set[str]:
             continue
         known.add(value)
         if _URL.search(value) or _EMAIL.search(value):
-            _address_parts(value, known)
-            continue  # an address: its host and owner, not every word of its path
-        for part in re.split(r"\s*(?:[,;()/]|\band\b|&)\s*", value):
-            if len(part) >= 3:
-                known.add(part)
-        for word in _WORDS.findall(value):
-            if len(word) >= 3 and word.lower() not in _COMMON and not _URL.match(word):
-                known.add(word)
-                known.update(piece for piece in word.split("-") if len(piece) >= 3 and piece.lower() not in _COMMON)
+            _address_parts(value, known)  # an address: its host and owner, not every word of its path
+        else:
+            _name_parts(value, known)
     # The card's own name (the model or data set) is what a paper under review discusses: kept.
     kept = {card.about.name.lower(), *(word.lower() for word in _WORDS.findall(card.about.name))}
     return {item for item in known if item.lower() not in _COMMON | kept and not _URL.match(item)} | {
         url for url in values if _URL.fullmatch(url)
     }
+
+
+def _personal_values(model: BaseModel) -> list[str]:
+    """The strings of the personal fields of ``model`` and of the models inside it, in order."""
+    values: list[str] = []
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        extra = info.json_schema_extra
+        if isinstance(extra, dict) and extra.get("personal"):
+            values.extend(_strings(value))
+        elif isinstance(value, BaseModel):
+            values.extend(_personal_values(value))
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, BaseModel):
+                    values.extend(_personal_values(item))
+    return values
+
+
+def _name_parts(value: str, known: set[str]) -> None:
+    """The parts of a list of names (split at commas, 'and', brackets) and its uncommon words, with
+    the pieces of hyphenated words."""
+    known.update(part for part in re.split(r"\s*(?:[,;()/]|\band\b|&)\s*", value) if len(part) >= 3)
+    for word in _WORDS.findall(value):
+        if len(word) >= 3 and word.lower() not in _COMMON and not _URL.match(word):
+            known.add(word)
+            known.update(piece for piece in word.split("-") if len(piece) >= 3 and piece.lower() not in _COMMON)
 
 
 def _address_parts(value: str, known: set[str]) -> None:

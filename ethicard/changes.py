@@ -15,7 +15,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from . import loader, resources
 from .checklist import Checklist
-from .models import Identifier, NonEmpty, SemVer, _Strict
+from .models import Identifier, Item, NonEmpty, SemVer, _Strict
 from .translate import validate_model
 
 ChangeKind = Literal[
@@ -73,12 +73,15 @@ class Change(_Strict):
         if needed is None and self.into:
             raise ValueError(f"only renamed, split and merged changes have 'into'; not '{self.change}'")
         if needed is not None:
-            items, into = needed
-            if len(self.items) < items or (items == 1 and len(self.items) != 1):
-                raise ValueError(f"a '{self.change}' change names {'one item' if items == 1 else 'two items or more'}")
-            if len(self.into) < into or (into == 1 and len(self.into) != 1):
-                raise ValueError(f"a '{self.change}' change goes into {'one item' if into == 1 else 'two or more'}")
+            self._check_move(*needed)
         return self
+
+    def _check_move(self, items: int, into: int) -> None:
+        """A move names ``items`` ids before and ``into`` after: exactly one when 1, else at least that many."""
+        if len(self.items) < items or (items == 1 and len(self.items) != 1):
+            raise ValueError(f"a '{self.change}' change names {'one item' if items == 1 else 'two items or more'}")
+        if len(self.into) < into or (into == 1 and len(self.into) != 1):
+            raise ValueError(f"a '{self.change}' change goes into {'one item' if into == 1 else 'two or more'}")
 
 
 class Release(_Strict):
@@ -146,34 +149,56 @@ def _compare(old: Checklist, new: Checklist, release: Release) -> list[str]:
     old_items = {item.id: item for _, item in old.items()}
     new_items = {item.id: item for _, item in new.items()}
     declared: dict[str, set[str]] = {}  # change kind -> ids
-    moved_from: set[str] = set()
-    moved_to: set[str] = set()
-    problems: list[str] = []
     for change in release.changes:
-        ids = set(change.rules or change.items)
-        declared.setdefault(change.change, set()).update(ids)
-        if change.change in _MOVES:
-            moved_from |= set(change.items)
-            moved_to |= set(change.into)
+        declared.setdefault(change.change, set()).update(change.rules or change.items)
+    return [
+        *_item_set_problems(set(old_items), set(new_items), release, declared),
+        *_item_field_problems(old_items, new_items, declared),
+        *_rule_problems(old, new, declared),
+    ]
+
+
+def _item_set_problems(
+    old_ids: set[str], new_ids: set[str], release: Release, declared: dict[str, set[str]]
+) -> list[str]:
+    """Items gone or new without a declared change, and declared removals or additions that did not happen."""
+    moves = [change for change in release.changes if change.change in _MOVES]
+    moved_from = {item for change in moves for item in change.items}
+    moved_to = {item for change in moves for item in change.into}
     removed = declared.get("removed", set()) | moved_from
     added = declared.get("added", set()) | moved_to
-    gone, new_ids = set(old_items) - set(new_items), set(new_items) - set(old_items)
+    gone, arrived = old_ids - new_ids, new_ids - old_ids
+    problems: list[str] = []
     for ids, text in (
         (gone - removed, "is gone but no change removes, renames, splits or merges it"),
-        (new_ids - added, "is new but no change adds it (or renames, splits or merges into it)"),
+        (arrived - added, "is new but no change adds it (or renames, splits or merges into it)"),
         (removed - gone - moved_to, "is removed or moved by a change but still there"),
-        (added - new_ids - moved_from, "is added by a change but was there before, or is not there"),
+        (added - arrived - moved_from, "is added by a change but was there before, or is not there"),
     ):
         problems += [f"item '{ident}' {text}" for ident in sorted(ids)]
+    return problems
+
+
+def _item_field_problems(
+    old_items: dict[str, Item], new_items: dict[str, Item], declared: dict[str, set[str]]
+) -> list[str]:
+    """Fields of items in both versions that changed undeclared, or were declared changed and did not."""
+    problems: list[str] = []
     for ident in sorted(set(old_items) & set(new_items)):
         for kind, fields in ITEM_FIELDS.items():
             differs = any(getattr(old_items[ident], f) != getattr(new_items[ident], f) for f in fields)
             if differs != (ident in declared.get(kind, set())):
                 what = "differs but is not declared" if differs else "is declared but did not change"
                 problems.append(f"'{kind}' of item '{ident}' {what}")
+    return problems
+
+
+def _rule_problems(old: Checklist, new: Checklist, declared: dict[str, set[str]]) -> list[str]:
+    """Rules added, removed or changed without a declared change, and declared rule changes that did not happen."""
     old_rules = {rule.id: rule for rule in old.rules}
     new_rules = {rule.id: rule for rule in new.rules}
     changed_rules = {r for r in set(old_rules) & set(new_rules) if old_rules[r] != new_rules[r]}
+    problems: list[str] = []
     for kind, actual in (
         ("rule added", set(new_rules) - set(old_rules)),
         ("rule removed", set(old_rules) - set(new_rules)),

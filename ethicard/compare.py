@@ -33,6 +33,12 @@ class ItemChange:
     def answer_changed(self) -> bool:
         return self.old_answer.strip() != self.new_answer.strip()
 
+    @property
+    def changed(self) -> bool:
+        """Whether anything differs: the status, the answer or the evidence."""
+        status_changed = self.old_status != self.new_status
+        return status_changed or self.answer_changed or bool(self.evidence_added or self.evidence_removed)
+
     def answer_diff(self) -> list[str]:
         """The answer's lines that changed, as a unified diff without its header."""
         lines = difflib.unified_diff(
@@ -62,30 +68,50 @@ def compare(old: Report, new: Report, history: History | None = None) -> CardDif
     """Compare two assessed cards; ``history`` defaults to the bundled checklist's declared changes."""
     sources = _sources(old, new, history or bundled_history(new.checklist.id))
     old_items = {result.item.id: result for result in old.items}
-    changes = []
-    for result in new.items:
-        was = sources.get(result.item.id, (result.item.id,))
-        before = [old_items[ident] for ident in was if ident in old_items]
-        change = _item_change(result, was, before)
-        if change is not None:
-            changes.append(change)
-    carried = {ident for was in sources.values() for ident in was} | {result.item.id for result in new.items}
-    retired = tuple(ident for ident, result in old_items.items() if ident not in carried and result.answer)
     old_gaps = {gap.kind: gap.title for gap in old.gaps_found}
     new_gaps = {gap.kind: gap.title for gap in new.gaps_found}
     old_findings = {(f.rule, f.text) for f in old.findings}
     new_findings = {(f.rule, f.text) for f in new.findings}
-    old_rules, new_rules = {rule for rule, _ in old_findings}, {rule for rule, _ in new_findings}
     return CardDiff(
         old,
         new,
-        tuple(changes),
-        tuple(title for kind, title in new_gaps.items() if kind not in old_gaps),
-        tuple(title for kind, title in old_gaps.items() if kind not in new_gaps),
-        tuple(sorted(f for f in new_findings if f[0] not in old_rules)),
-        tuple(sorted(f for f in old_findings if f[0] not in new_rules)),
-        retired,
+        _item_changes(old_items, new, sources),
+        _only_in(new_gaps, old_gaps),
+        _only_in(old_gaps, new_gaps),
+        _findings_only_in(new_findings, old_findings),
+        _findings_only_in(old_findings, new_findings),
+        _retired(old_items, new, sources),
     )
+
+
+def _item_changes(
+    old_items: dict[str, ItemResult], new: Report, sources: dict[str, tuple[str, ...]]
+) -> tuple[ItemChange, ...]:
+    """The changes of the newer card's items, each compared with the items it was in the older card."""
+    changes = []
+    for result in new.items:
+        was = sources.get(result.item.id, (result.item.id,))
+        change = _item_change(result, was, [old_items[ident] for ident in was if ident in old_items])
+        if change is not None:
+            changes.append(change)
+    return tuple(changes)
+
+
+def _retired(old_items: dict[str, ItemResult], new: Report, sources: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The items the older card answers that the newer card's checklist no longer asks, under any id."""
+    carried = {ident for was in sources.values() for ident in was} | {result.item.id for result in new.items}
+    return tuple(ident for ident, result in old_items.items() if ident not in carried and result.answer)
+
+
+def _only_in(gaps: dict[str, str], other: dict[str, str]) -> tuple[str, ...]:
+    """The titles of the gaps (kind -> title) that ``other`` does not show."""
+    return tuple(title for kind, title in gaps.items() if kind not in other)
+
+
+def _findings_only_in(findings: set[tuple[str, str]], other: set[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The (rule, message) findings whose rule ``other`` does not fire at all, sorted."""
+    other_rules = {rule for rule, _ in other}
+    return tuple(sorted(finding for finding in findings if finding[0] not in other_rules))
 
 
 def _sources(old: Report, new: Report, history: History | None) -> dict[str, tuple[str, ...]]:
@@ -105,23 +131,26 @@ def _sources(old: Report, new: Report, history: History | None) -> dict[str, tup
 
 
 def _item_change(result: ItemResult, was: tuple[str, ...], before: list[ItemResult]) -> ItemChange | None:
-    old_status = " + ".join(dict.fromkeys(b.status for b in before)) if before else "not asked"
-    old_answer = "\n\n".join(b.answer.answer for b in before if b.answer)
-    old_evidence = [entry for b in before if b.answer for entry in b.answer.evidence]
-    new_answer = result.answer.answer if result.answer else ""
+    """How ``result`` differs from the older card's ``before`` (the items it was), or None when it does not."""
+    answered = [b.answer for b in before if b.answer]
+    old_evidence = [entry for answer in answered for entry in answer.evidence]
     new_evidence = result.answer.evidence if result.answer else []
     change = ItemChange(
         result.item.id,
         was if was != (result.item.id,) else (),
-        old_status,
+        " + ".join(dict.fromkeys(b.status for b in before)) if before else "not asked",
         result.status,
-        old_answer,
-        new_answer,
-        tuple(entry for entry in new_evidence if entry not in old_evidence),
-        tuple(entry for entry in old_evidence if entry not in new_evidence),
+        "\n\n".join(answer.answer for answer in answered),
+        result.answer.answer if result.answer else "",
+        _missing_from(old_evidence, new_evidence),
+        _missing_from(new_evidence, old_evidence),
     )
-    differs = old_status != result.status or change.answer_changed or change.evidence_added
-    return change if differs or change.evidence_removed else None
+    return change if change.changed else None
+
+
+def _missing_from(entries: list[str], others: list[str]) -> tuple[str, ...]:
+    """The ``others`` that ``entries`` lacks, in their order."""
+    return tuple(entry for entry in others if entry not in entries)
 
 
 def text(diff: CardDiff, old_file: str, new_file: str) -> list[str]:
@@ -190,17 +219,7 @@ def markdown(diff: CardDiff, old_file: str, new_file: str) -> str:
         return "\n".join([*lines, "", "No change in answers, gaps or findings."]) + "\n"
     if diff.items:
         lines += ["", "| Item | Status | Answer | Evidence |", "|---|---|---|---|"]
-        for change in diff.items:
-            named = f"`{change.item}`" + (f" (was {', '.join(change.was)})" if change.was else "")
-            status = (
-                f"{change.old_status} → {change.new_status}"
-                if change.old_status != change.new_status
-                else change.new_status
-            )
-            evidence = [f"+{len(change.evidence_added)}"] if change.evidence_added else []
-            evidence += [f"-{len(change.evidence_removed)}"] if change.evidence_removed else []
-            cells = [named, status, "changed" if change.answer_changed else "", " ".join(evidence)]
-            lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+        lines += [_markdown_row(change) for change in diff.items]
     for heading, entries in (
         ("No longer asked", [f"`{ident}`" for ident in diff.retired]),
         ("Gaps opened", [md_inline(title) for title in diff.gaps_opened]),
@@ -211,6 +230,18 @@ def markdown(diff: CardDiff, old_file: str, new_file: str) -> str:
         if entries:
             lines += ["", f"**{heading}**", ""] + [f"- {entry}" for entry in entries]
     return "\n".join(lines) + "\n"
+
+
+def _markdown_row(change: ItemChange) -> str:
+    """One item's row of the Markdown table: item, status, whether the answer changed, evidence counts."""
+    named = f"`{change.item}`" + (f" (was {', '.join(change.was)})" if change.was else "")
+    status = change.new_status
+    if change.old_status != change.new_status:
+        status = f"{change.old_status} → {change.new_status}"
+    evidence = [f"+{len(change.evidence_added)}"] if change.evidence_added else []
+    evidence += [f"-{len(change.evidence_removed)}"] if change.evidence_removed else []
+    cells = [named, status, "changed" if change.answer_changed else "", " ".join(evidence)]
+    return "| " + " | ".join(_cell(cell) for cell in cells) + " |"
 
 
 def _cell(text: str) -> str:

@@ -132,9 +132,9 @@ def add(text: str, offered: dict[str, Any], name: str, *, companions: dict[str, 
         return Added(_dump(offered, newline, opening=True) + text if offered else text, [], list(offered))
     original = text[found.yaml_start : found.yaml_end]
     scan = _scan(original, name, found.first_line)
+    tags = [tag for tag in offered.get("tags", []) if tag not in scan.tags_items]
     notes: list[str] = []
     edited = original
-    tags = [tag for tag in offered.get("tags", []) if tag not in scan.tags_items]
     if "tags" in scan.keys and tags:
         edited = _add_tags(original, scan, tags, newline)
         if edited == original:
@@ -143,36 +143,54 @@ def add(text: str, offered: dict[str, Any], name: str, *, companions: dict[str, 
                 f"{name}:{line}: 'tags' is not a list ethicard can extend; left as it is "
                 f"(add {', '.join(tags)} yourself)"
             )
-    added = {key: value for key, value in offered.items() if key not in scan.keys}
-    added = {key: value for key, value in added.items() if (companions or {}).get(key, key) in added}
+    added = _new_keys(offered, scan, companions or {})
     if added:
-        if scan.flow:
-            raise _problem(
-                name,
-                found.first_line,
-                "the front matter is one '{...}' mapping; ethicard adds its keys as 'key: value' lines",
-                "write the front matter as 'key: value' lines",
-            )
-        lines = _dump(added, newline).splitlines(keepends=True)
-        at = len(edited)
-        if scan.end_line is not None:  # before the '...' line (which the tags, added above it, moved)
-            at = _line_starts(original)[scan.end_line] + len(edited) - len(original)
-        edited = edited[:at] + "".join(" " * scan.indent + line for line in lines) + edited[at:]
+        edited = _add_keys(original, edited, scan, added, newline, name, found.first_line)
     if edited == original:
         return Added(text, notes, [])
+    _check_kept(edited, scan, added, tags, name, found.first_line)
+    keys = [*added, *(["tags"] if "tags" in scan.keys and tags else [])]
+    return Added(text[: found.yaml_start] + edited + text[found.yaml_end :], notes, keys)
+
+
+def _new_keys(offered: dict[str, Any], scan: _Scan, companions: dict[str, str]) -> dict[str, Any]:
+    """The offered keys the README lacks, without a companion whose key is not added with it."""
+    added = {key: value for key, value in offered.items() if key not in scan.keys}
+    return {key: value for key, value in added.items() if companions.get(key, key) in added}
+
+
+def _add_keys(
+    original: str, edited: str, scan: _Scan, added: dict[str, Any], newline: str, name: str, first_line: int
+) -> str:
+    """``edited`` (the YAML ``original`` with tags perhaps added) with the ``added`` keys as new lines
+    at the end of the mapping, or before its '...' line."""
+    if scan.flow:
+        raise _problem(
+            name,
+            first_line,
+            "the front matter is one '{...}' mapping; ethicard adds its keys as 'key: value' lines",
+            "write the front matter as 'key: value' lines",
+        )
+    lines = _dump(added, newline).splitlines(keepends=True)
+    at = len(edited)
+    if scan.end_line is not None:  # before the '...' line (which the tags, added above it, moved)
+        at = _line_starts(original)[scan.end_line] + len(edited) - len(original)
+    return edited[:at] + "".join(" " * scan.indent + line for line in lines) + edited[at:]
+
+
+def _check_kept(edited: str, scan: _Scan, added: dict[str, Any], tags: list[str], name: str, first_line: int) -> None:
+    """Refuse the edit unless the edited YAML reads as the original plus the added keys and tags."""
     try:
-        after: _Scan | None = _scan(edited, name, found.first_line)
+        after: _Scan | None = _scan(edited, name, first_line)
     except EthicardError:
         after = None
     if after is None or not _kept(scan, after, added, tags):
         raise _problem(  # a safety net: the splicing above is meant to make this impossible
             name,
-            found.first_line,
+            first_line,
             "ethicard could not add its keys without changing how the front matter reads",
             "add the keys by hand, or report this README as a bug",
         )
-    keys = [*added, *(["tags"] if "tags" in scan.keys and edited != original and tags else [])]
-    return Added(text[: found.yaml_start] + edited + text[found.yaml_end :], notes, keys)
 
 
 def _dump(data: dict[str, Any], newline: str, *, opening: bool = False) -> str:
@@ -225,64 +243,9 @@ def _kept(before: _Scan, after: _Scan, added: dict[str, Any], tags: list[str]) -
 
 def _scan(text: str, name: str, first_line: int) -> _Scan:
     """Read the YAML's events once: refuse what is not a shallow, duplicate-free mapping."""
-    scan = _Scan()
     parser = _Events(text)
-    frames: list[_Frame] = []  # the open mappings and lists
-    current: str | None = None  # the top-level key whose value's events are being collected
-    documents = 0
     try:
-        while True:
-            event: Any = parser.get_event()
-            kind = type(event)
-            if kind is yaml.StreamEndEvent:
-                break
-            if kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise _at(name, first_line, event, "more than one YAML document in the front matter")
-                continue
-            if kind is yaml.DocumentEndEvent and event.explicit:
-                scan.end_line = event.start_mark.line
-            if kind in (yaml.StreamStartEvent, yaml.DocumentEndEvent):
-                continue
-            level = len(frames)
-            if kind in _NODES:
-                if kind is yaml.ScalarEvent:
-                    _check_number(event, name, first_line)
-                if not frames and kind is not yaml.MappingStartEvent:
-                    raise _at(name, first_line, event, "the front matter must be a mapping (key: value lines)")
-                if not frames:
-                    scan.flow = bool(event.flow_style)
-                    scan.indent = event.start_mark.column
-                elif frames[-1].mapping and frames[-1].expect_key:
-                    frames[-1].expect_key = False
-                    if kind is yaml.ScalarEvent:
-                        _check_duplicate(frames[-1], event, name, first_line)
-                        if level == 1:
-                            current = event.value
-                            scan.keys[current] = []
-                            scan.key_lines[current] = event.start_mark.line + 1
-                            continue
-                elif frames[-1].mapping:
-                    frames[-1].expect_key = True
-            if current is not None:
-                scan.keys[current].append(_fingerprint(event))
-                if current == "tags":
-                    _track_tags(scan, event, level)
-            if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                if level >= MAX_DEPTH:
-                    raise _at(
-                        name,
-                        first_line,
-                        event,
-                        f"lists and mappings nested more than {MAX_DEPTH} levels deep in the front matter",
-                        "Hugging Face metadata needs a few levels",
-                    )
-                frames.append(_Frame(kind is yaml.MappingStartEvent))
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                frames.pop()
-            if len(frames) <= 1:
-                current = None  # the top-level value is complete
+        scan = _read_events(parser, name, first_line)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -298,6 +261,86 @@ def _scan(text: str, name: str, first_line: int) -> _Scan:
     if tags and tags[0][0] == "MappingStartEvent":
         raise _problem(name, first_line - 1 + scan.key_lines["tags"], "the front matter's 'tags' must be a list")
     return scan
+
+
+def _read_events(parser: _Events, name: str, first_line: int) -> _Scan:
+    """The event loop of :func:`_scan`: one document, its top-level keys and each one's value's events."""
+    scan = _Scan()
+    frames: list[_Frame] = []  # the open mappings and lists
+    current: str | None = None  # the top-level key whose value's events are being collected
+    documents = 0
+    while True:
+        event: Any = parser.get_event()
+        kind = type(event)
+        if kind is yaml.StreamEndEvent:
+            return scan
+        if kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _at(name, first_line, event, "more than one YAML document in the front matter")
+            continue
+        if kind is yaml.DocumentEndEvent and event.explicit:
+            scan.end_line = event.start_mark.line
+        if kind in (yaml.StreamStartEvent, yaml.DocumentEndEvent):
+            continue
+        level = len(frames)
+        if kind in _NODES:
+            key = _node(scan, frames, event, name, first_line)
+            if key is not None:
+                current = key
+                continue
+        if current is not None:
+            scan.keys[current].append(_fingerprint(event))
+            if current == "tags":
+                _track_tags(scan, event, level)
+        _nest(frames, event, name, first_line)
+        if len(frames) <= 1:
+            current = None  # the top-level value is complete
+
+
+def _node(scan: _Scan, frames: list[_Frame], event: Any, name: str, first_line: int) -> str | None:
+    """Check a node (scalar, alias, mapping or list start); the top-level key it is, if it is one."""
+    kind = type(event)
+    if kind is yaml.ScalarEvent:
+        _check_number(event, name, first_line)
+    if not frames:
+        if kind is not yaml.MappingStartEvent:
+            raise _at(name, first_line, event, "the front matter must be a mapping (key: value lines)")
+        scan.flow = bool(event.flow_style)
+        scan.indent = event.start_mark.column
+        return None
+    frame = frames[-1]
+    if not frame.mapping:
+        return None
+    if not frame.expect_key:
+        frame.expect_key = True  # this node was a value: a key comes next
+        return None
+    frame.expect_key = False
+    if kind is not yaml.ScalarEvent:
+        return None
+    _check_duplicate(frame, event, name, first_line)
+    if len(frames) != 1:
+        return None
+    scan.keys[event.value] = []
+    scan.key_lines[event.value] = event.start_mark.line + 1
+    return str(event.value)
+
+
+def _nest(frames: list[_Frame], event: Any, name: str, first_line: int) -> None:
+    """Open a frame at a mapping or list start (refusing deep nesting), close one at its end."""
+    kind = type(event)
+    if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+        if len(frames) >= MAX_DEPTH:
+            raise _at(
+                name,
+                first_line,
+                event,
+                f"lists and mappings nested more than {MAX_DEPTH} levels deep in the front matter",
+                "Hugging Face metadata needs a few levels",
+            )
+        frames.append(_Frame(kind is yaml.MappingStartEvent))
+    elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+        frames.pop()
 
 
 @dataclass

@@ -134,7 +134,14 @@ class _Inline:
         self._piece(run, current)
         current.position = len(self.out) - 1
         stack = self.stacks[char]
-        while right and current.count and stack:
+        if right:
+            self._close(current, stack)
+        if current.count and current.can_open:
+            stack.append(current)
+
+    def _close(self, current: _Run, stack: list[_Run]) -> None:
+        """Match the closing run ``current`` with the open runs of its character, innermost first."""
+        while current.count and stack:
             opener = stack[-1]
             used = 2 if opener.count >= 2 and current.count >= 2 else 1
             opener.opens = ("\\textbf{" if used == 2 else "\\emph{") + opener.opens
@@ -144,8 +151,6 @@ class _Inline:
             self._cancel_after(opener.position)
             if not opener.count:
                 stack.pop()
-        if current.count and current.can_open:
-            stack.append(current)
 
     def _link_end(self, position: int) -> int | None:
         """At a ``]``: close the innermost ``[`` as a link when ``(address)`` follows."""
@@ -174,39 +179,49 @@ class _Inline:
             if kind == "escape":
                 self._text(token[1])
             elif kind == "ticks":
-                closing = self.code_end.get(position)
-                if closing is None:
-                    self._text(token)
-                else:
-                    code = text[end : closing[0]]
-                    if code.startswith(" ") and code.endswith(" ") and code.strip(" "):
-                        code = code[1:-1]
-                    self._piece(code, f"\\texttt{{{tex_text(code)}}}")
-                    end = closing[1]
+                end = self._code(token, position, end)
             elif kind == "delims":
                 self._delimiters(token, position)
             elif kind == "text":
                 self._text(token)
-            elif token == "[":
-                self._piece(token, "{[}")
-                self.brackets.append(len(self.out) - 1)
-            elif token == "]":
-                link_end = self._link_end(position)
-                if link_end is None:
-                    self._text(token)
-                else:
-                    end = link_end
             else:
-                auto = _AUTOLINK.match(text, position) if token == "<" else None
-                if auto and _URL.match(auto.group(1)):
-                    url = auto.group(1)
-                    self._piece(url, f"\\href{{{href(url)}}}{{{tex_text(url)}}}")
-                    end = auto.end()
-                else:
-                    self._text(token)
+                end = self._mark(token, position) or end
             position = end
         self._flush()
         return "".join(map(str, self.out))
+
+    def _code(self, ticks: str, position: int, end: int) -> int:
+        """At a run of backticks from ``position`` to ``end``: a code span when a run as long closes it,
+        else text; where to go on."""
+        closing = self.code_end.get(position)
+        if closing is None:
+            self._text(ticks)
+            return end
+        code = self.text[end : closing[0]]
+        if code.startswith(" ") and code.endswith(" ") and code.strip(" "):
+            code = code[1:-1]
+        self._piece(code, f"\\texttt{{{tex_text(code)}}}")
+        return closing[1]
+
+    def _mark(self, token: str, position: int) -> int | None:
+        """A bracket or ``<`` (a link's start or end, an autolink) or any other character: where to go
+        on when it took more than itself."""
+        if token == "[":
+            self._piece(token, "{[}")
+            self.brackets.append(len(self.out) - 1)
+            return None
+        if token == "]":
+            link_end = self._link_end(position)
+            if link_end is None:
+                self._text(token)
+            return link_end
+        auto = _AUTOLINK.match(self.text, position) if token == "<" else None
+        if auto and _URL.match(auto.group(1)):
+            url = auto.group(1)
+            self._piece(url, f"\\href{{{href(url)}}}{{{tex_text(url)}}}")
+            return auto.end()
+        self._text(token)
+        return None
 
 
 def inline(text: str) -> str:
@@ -219,6 +234,15 @@ def _interrupts(marker: re.Match[str], line: str) -> bool:
     or numbered from anything but 1, as in a line that starts with '2024.'."""
     number = marker.group(2)[:-1]
     return bool(line[marker.end() :].strip(" \t")) and (not number.isdigit() or int(number) == 1)
+
+
+def _unquoted(line: str) -> tuple[str, int]:
+    """The line without its quote marks ('>'), and how many it had (at most :data:`MAX_DEPTH`)."""
+    depth, start = 0, 0
+    while quote := _QUOTE.match(line, start):
+        depth += 1
+        start = quote.end()
+    return line[start:], min(depth, MAX_DEPTH)
 
 
 @dataclass
@@ -295,12 +319,7 @@ class _Blocks:
         self.paragraph.append(rest)
 
     def line(self, raw: str) -> None:
-        rest, depth, start = raw.expandtabs(4), 0, 0
-        while quote := _QUOTE.match(rest, start):
-            depth += 1
-            start = quote.end()
-        rest = rest[start:]
-        depth = min(depth, MAX_DEPTH)
+        rest, depth = _unquoted(raw.expandtabs(4))
         lazy = depth < self.quotes and self.paragraph and not self.blank and rest.strip(" \t")
         if depth != self.quotes and not lazy:
             self.set_quotes(depth)
@@ -308,14 +327,19 @@ class _Blocks:
             self.flush()
             self.blank = True
             return
-        marker = None if _RULE.match(rest) else _ITEM.match(rest)
-        if marker and self.paragraph and not self.blank and not self.lists and not _interrupts(marker, rest):
-            marker = None
+        marker = self._marker(rest)
         if marker is not None and not (lazy and not self.lists):
             self.item(marker, rest)
         else:
             self.text(rest)
         self.blank = False
+
+    def _marker(self, rest: str) -> re.Match[str] | None:
+        """The list item marker that starts ``rest``, unless the line continues a paragraph it may not interrupt."""
+        marker = None if _RULE.match(rest) else _ITEM.match(rest)
+        if marker and self.paragraph and not self.blank and not self.lists and not _interrupts(marker, rest):
+            return None
+        return marker
 
     def finish(self) -> str:
         self.set_quotes(0)

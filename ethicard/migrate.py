@@ -92,18 +92,7 @@ def migrate_text(text: str, old: Checklist, new: Checklist, history: History) ->
     data, writer = _round_trip(text)
     answers = data.setdefault("answers", {})
     moved = item_map(history, old.version, new.version)
-    taken = {ident: _pop(answers, ident) for ident in moved}
-    targets: dict[str, list[Any]] = {}
-    for ident, into in moved.items():
-        answer = taken[ident]
-        if answer is None:
-            continue
-        migration.moved.append((ident, into))
-        if not into:
-            _retire(data, ident, answer, old, new.version)
-            migration.retired.append(ident)
-        for n, target in enumerate(into):  # each part of a split gets its own copy (no YAML alias)
-            targets.setdefault(target, []).append(answer if n == 0 else copy.deepcopy(answer))
+    targets = _take_moved(data, answers, moved, old, new.version, migration)
     for target, given in targets.items():
         origins = [ident for ident, into in moved.items() if target in into]
         review = len(origins) > 1 or any(len(moved[origin]) > 1 for origin in origins)  # merged or split
@@ -119,6 +108,26 @@ def migrate_text(text: str, old: Checklist, new: Checklist, history: History) ->
     migration.text = out.getvalue()
     migration.review = sorted(set(migration.review))
     return migration
+
+
+def _take_moved(
+    data: Any, answers: Any, moved: dict[str, tuple[str, ...]], old: Checklist, version: str, migration: Migration
+) -> dict[str, list[Any]]:
+    """Take the answers of the moved items out of the card: the removed ones are retired, the others
+    returned by the id they go to (each part of a split gets its own copy, no YAML alias)."""
+    taken = {ident: _pop(answers, ident) for ident in moved}
+    targets: dict[str, list[Any]] = {}
+    for ident, into in moved.items():
+        answer = taken[ident]
+        if answer is None:
+            continue
+        migration.moved.append((ident, into))
+        if not into:
+            _retire(data, ident, answer, old, version)
+            migration.retired.append(ident)
+        for n, target in enumerate(into):
+            targets.setdefault(target, []).append(answer if n == 0 else copy.deepcopy(answer))
+    return targets
 
 
 # Answers whose gaps format 2 decides from a structured block: the block to fill, and the item.

@@ -6,10 +6,13 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 import pytest
 
@@ -35,8 +38,20 @@ class Result:
     err: str
 
 
+class Ethicard(Protocol):
+    """The type of the ``ethicard`` fixture, for annotating tests that take it."""
+
+    def __call__(
+        self, *args: str | Path, cwd: Path | None = None, input: str | None = None, env: dict[str, str] | None = None
+    ) -> Result: ...
+
+
+Golden = Callable[[str, Path], None]
+"""The type of the ``golden`` fixture: ``golden(actual_text, path_of_golden_file)``."""
+
+
 @pytest.fixture
-def ethicard(tmp_path: Path):  # type: ignore[no-untyped-def]
+def ethicard(tmp_path: Path) -> Ethicard:
     """Run the installed ``ethicard`` command in a scratch folder: ``ethicard("check", path)``."""
     command = _ethicard_command()
 
@@ -74,7 +89,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture
-def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+def golden(request: pytest.FixtureRequest) -> Golden:
     """Compare text with a committed golden file, or rewrite it with --update-golden."""
     update = request.config.getoption("--update-golden")
 
@@ -131,8 +146,10 @@ def checkout_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "snapshot of the checkout under test")
     return repo
+
+
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Browser]:
     """Debian's Chromium driven by Python Playwright (its own browser download is never used),
     launched once per test module."""
     try:

@@ -40,11 +40,11 @@ def tiff(path: Path, description: str | None = None) -> Path:
 
 def dicom(path: Path, **attributes: object) -> Path:
     from pydicom.dataset import Dataset, FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian, SecondaryCaptureImageStorage
+    from pydicom.uid import UID, ExplicitVRLittleEndian, SecondaryCaptureImageStorage
 
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = SecondaryCaptureImageStorage
-    meta.MediaStorageSOPInstanceUID = "1.2.826.0.1.3680043.10.1"
+    meta.MediaStorageSOPInstanceUID = UID("1.2.826.0.1.3680043.10.1")
     meta.TransferSyntaxUID = ExplicitVRLittleEndian
     ds = Dataset()
     ds.file_meta = meta

@@ -6,9 +6,11 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cards import answer, full_card, with_about, write
+from conftest import Ethicard
 
 NAMES = ("Zephyrine", "Quockmaster", "Brackwater", "zq.lab", "quockmaster-lab", "Oskarsdottir")
 _PROSE = (
@@ -18,7 +20,7 @@ _PROSE = (
 )
 
 
-def _card(kind: str) -> dict:
+def _card(kind: str) -> dict[str, Any]:
     card = with_about(
         full_card(kind),
         name="SynthRad",
@@ -57,12 +59,12 @@ def model_card(tmp_path: Path) -> Path:
     return write(tmp_path, _card("model"))
 
 
-def test_the_card_does_hold_the_names_without_anonymous(ethicard, model_card: Path) -> None:
+def test_the_card_does_hold_the_names_without_anonymous(ethicard: Ethicard, model_card: Path) -> None:
     result = ethicard("render", model_card, "-f", "json")
     assert result.code == 0 and _leaks(result.out) == list(NAMES)  # the check below can fail
 
 
-def test_no_name_appears_in_markdown_and_the_caveat_is_printed(ethicard, model_card: Path) -> None:
+def test_no_name_appears_in_markdown_and_the_caveat_is_printed(ethicard: Ethicard, model_card: Path) -> None:
     result = ethicard("render", model_card, "--anonymous")
     assert result.code == 0, result.err
     assert _leaks(result.out) == []
@@ -88,7 +90,7 @@ def test_no_name_appears_in_any_text_format(model_card: Path, fmt: str) -> None:
     assert "Anonymous authors (double-blind review)" in text and "SynthRad" in text
 
 
-def test_json_keeps_the_card_valid_and_its_assessment(ethicard, model_card: Path, tmp_path: Path) -> None:
+def test_json_keeps_the_card_valid_and_its_assessment(ethicard: Ethicard, model_card: Path, tmp_path: Path) -> None:
     plain = json.loads(ethicard("render", model_card, "-f", "json").out)
     anonymous = json.loads(ethicard("render", model_card, "-f", "json", "--anonymous").out)
     assert anonymous["assessment"]["score"] == plain["assessment"]["score"]
@@ -102,7 +104,7 @@ def test_json_keeps_the_card_valid_and_its_assessment(ethicard, model_card: Path
     assert ethicard("check", "again.yaml").code in (0, 1)  # still a card ethicard reads (no exit 2 or 3)
 
 
-def test_no_name_appears_in_the_pdf(ethicard, model_card: Path, tmp_path: Path) -> None:
+def test_no_name_appears_in_the_pdf(ethicard: Ethicard, model_card: Path, tmp_path: Path) -> None:
     result = ethicard("render", model_card, "-o", "card.pdf", "--anonymous")
     assert result.code == 0, result.err
     text = subprocess.run(
@@ -112,7 +114,7 @@ def test_no_name_appears_in_the_pdf(ethicard, model_card: Path, tmp_path: Path) 
     assert _leaks(text) == []
 
 
-def test_no_name_appears_in_the_readme_or_its_metadata(ethicard, model_card: Path, tmp_path: Path) -> None:
+def test_no_name_appears_in_the_readme_or_its_metadata(ethicard: Ethicard, model_card: Path, tmp_path: Path) -> None:
     from huggingface_hub import ModelCard
 
     result = ethicard("render", model_card, "--into", "README.md", "--anonymous")
@@ -122,7 +124,7 @@ def test_no_name_appears_in_the_readme_or_its_metadata(ethicard, model_card: Pat
     assert ModelCard.load(tmp_path / "README.md").data.base_model is None  # withheld, not a Hub id
 
 
-def test_no_name_appears_in_croissant(ethicard, tmp_path: Path) -> None:
+def test_no_name_appears_in_croissant(ethicard: Ethicard, tmp_path: Path) -> None:
     import mlcroissant
 
     card = write(tmp_path, _card("dataset"))

@@ -17,7 +17,7 @@ from cards import (
     with_evaluation,
     write,
 )
-from conftest import DATA, EXAMPLE
+from conftest import DATA, EXAMPLE, Ethicard
 
 SIX = ["labelling", "refusal", "problem_formulation", "reporting", "model_space_only", "limits"]
 FID_ONLY = {
@@ -257,7 +257,7 @@ def test_not_applicable_needs_a_justification(tmp_path: Path) -> None:
     )
 
 
-def test_addressed_without_evidence_is_flagged(ethicard, tmp_path: Path) -> None:
+def test_addressed_without_evidence_is_flagged(ethicard: Ethicard, tmp_path: Path) -> None:
     card = answer(full_card(), "clinical_need", evidence=None)
     write(tmp_path, card)
     result = ethicard("check", "card.yaml")
@@ -266,7 +266,7 @@ def test_addressed_without_evidence_is_flagged(ethicard, tmp_path: Path) -> None
     assert ": answers.problem_formulation.clinical_need: marked addressed without evidence\n" in result.out
 
 
-def test_placeholders_left_by_init_count_as_unanswered(ethicard, tmp_path: Path) -> None:
+def test_placeholders_left_by_init_count_as_unanswered(ethicard: Ethicard, tmp_path: Path) -> None:
     assert ethicard("init", "--kind", "dataset", "-o", "card.yaml").code == 0
     card = tmp_path / "card.yaml"
     card.write_text(card.read_text(encoding="utf-8").replace('  name: ""', "  name: Fresh", 1), encoding="utf-8")
@@ -276,7 +276,7 @@ def test_placeholders_left_by_init_count_as_unanswered(ethicard, tmp_path: Path)
     assert [gap["id"] for gap in files[0]["gaps"] if gap["found"]] == SIX
 
 
-def test_section_scores_in_json(ethicard, tmp_path: Path) -> None:
+def test_section_scores_in_json(ethicard: Ethicard, tmp_path: Path) -> None:
     write(tmp_path, drop(drop(full_card(), "clinical_need"), "intended_uses"))
     entry = json.loads(ethicard("check", "card.yaml", "--format", "json").out)["files"][0]
     scores = {section["id"]: section["score"] for section in entry["sections"]}
@@ -287,7 +287,7 @@ def test_section_scores_in_json(ethicard, tmp_path: Path) -> None:
 # --- check output and the gate -----------------------------------------------------------
 
 
-def test_check_text_groups_gaps_by_kind_then_other_findings(ethicard, tmp_path: Path) -> None:
+def test_check_text_groups_gaps_by_kind_then_other_findings(ethicard: Ethicard, tmp_path: Path) -> None:
     card = answer(full_card(), "balanced_reporting", status="not addressed")
     card = with_evaluation(card, distribution_metrics=[{"metric": "FID", "value": 9.9}])
     write(tmp_path, drop(card, "synthetic_image_labelling"))
@@ -300,12 +300,12 @@ def test_check_text_groups_gaps_by_kind_then_other_findings(ethicard, tmp_path: 
     assert "(evaluation.distribution_metrics[0] (FID) lacks feature_extractor, n_medical, n_synthetic)" in out
 
 
-def test_check_says_when_no_gap_is_shown(ethicard) -> None:
+def test_check_says_when_no_gap_is_shown(ethicard: Ethicard) -> None:
     result = ethicard("check", EXAMPLE)
     assert "  gaps: none of the 6 gaps found in published MISyn work is shown\n" in result.out
 
 
-def test_gate_exit_codes(ethicard, tmp_path: Path) -> None:
+def test_gate_exit_codes(ethicard: Ethicard, tmp_path: Path) -> None:
     assert ethicard("check", "--strict", EXAMPLE).code == 0
     assert ethicard("check", "--min-score", "80", EXAMPLE).code == 0
     strict = ethicard("check", "--strict", DATA / "minimal.yaml")
@@ -318,19 +318,19 @@ def test_gate_exit_codes(ethicard, tmp_path: Path) -> None:
     assert ethicard("check", DATA / "minimal.yaml").code == 0  # no gate asked for: gaps are reported only
 
 
-def test_gate_fails_on_a_finding_outside_the_six_gaps(ethicard, tmp_path: Path) -> None:
+def test_gate_fails_on_a_finding_outside_the_six_gaps(ethicard: Ethicard, tmp_path: Path) -> None:
     write(tmp_path, with_evaluation(full_card(), paired_metrics=[{"metric": "SSIM", "value": 0.8}]))
     result = ethicard("check", "--strict", "card.yaml")
     assert result.code == 1
     assert "  gate: failed (1 other finding)\n" in result.out
 
 
-def test_gate_usage_errors_exit_two(ethicard) -> None:
+def test_gate_usage_errors_exit_two(ethicard: Ethicard) -> None:
     for bad in ("150", "-1", "many"):
         assert ethicard("check", "--min-score", bad, EXAMPLE).code == 2
 
 
-def test_gate_in_json(ethicard) -> None:
+def test_gate_in_json(ethicard: Ethicard) -> None:
     out = ethicard("check", "--format", "json", "--min-score", "90", "--strict", EXAMPLE, DATA / "minimal.yaml")
     assert out.code == 1
     gates = [entry["gate"] for entry in json.loads(out.out)["files"]]
@@ -339,7 +339,7 @@ def test_gate_in_json(ethicard) -> None:
     assert gates[0]["strict"] is True and gates[0]["min_score"] == 90.0
 
 
-def test_render_shows_the_gaps_and_findings_of_the_report(ethicard, tmp_path: Path) -> None:
+def test_render_shows_the_gaps_and_findings_of_the_report(ethicard: Ethicard, tmp_path: Path) -> None:
     card = with_about(full_card(), training_data=[{"name": "Hospital X archive", "access": "private"}])
     card = answer(card, "ethics_approval", status="not addressed")
     write(tmp_path, with_evaluation(card, paired_metrics=[{"metric": "PSNR", "value": 31.0}]))

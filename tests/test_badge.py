@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from cards import drop, full_card, write
-from conftest import DATA, EXAMPLE
+from conftest import DATA, EXAMPLE, Ethicard
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,7 +25,7 @@ def _fill(svg: str) -> str:
     return rects[0].get("fill", "")
 
 
-def test_badge_of_the_example_card(ethicard, tmp_path: Path) -> None:
+def test_badge_of_the_example_card(ethicard: Ethicard, tmp_path: Path) -> None:
     from ethicard import load_checklist
 
     version = load_checklist("misyn").version
@@ -37,7 +37,7 @@ def test_badge_of_the_example_card(ethicard, tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["badge.svg"]  # no temporary file left behind
 
 
-def test_badge_is_byte_identical_across_runs_and_matches_stdout(ethicard, tmp_path: Path) -> None:
+def test_badge_is_byte_identical_across_runs_and_matches_stdout(ethicard: Ethicard, tmp_path: Path) -> None:
     assert ethicard("badge", EXAMPLE, "-o", "a.svg").code == 0
     assert ethicard("badge", EXAMPLE, "-o", "b.svg").code == 0
     first = (tmp_path / "a.svg").read_bytes()
@@ -45,13 +45,13 @@ def test_badge_is_byte_identical_across_runs_and_matches_stdout(ethicard, tmp_pa
     assert ethicard("badge", EXAMPLE).out.encode("utf-8") == first
 
 
-def test_badge_says_how_many_gaps_are_shown_and_is_red_when_little_is_answered(ethicard) -> None:
+def test_badge_says_how_many_gaps_are_shown_and_is_red_when_little_is_answered(ethicard: Ethicard) -> None:
     svg = ethicard("badge", DATA / "minimal.yaml").out
     assert re.fullmatch(r"3\.4% · 6 gaps · misyn \d+\.\d+\.\d+", _texts(svg)[1])
     assert _fill(svg) == "#e05d44"
 
 
-def test_badge_never_green_while_a_gap_is_shown(ethicard, tmp_path: Path) -> None:
+def test_badge_never_green_while_a_gap_is_shown(ethicard: Ethicard, tmp_path: Path) -> None:
     write(tmp_path, full_card(), "complete.yaml")
     write(tmp_path, drop(full_card(), "harms_assessment"), "gap.yaml")
     complete, gap = ethicard("badge", "complete.yaml").out, ethicard("badge", "gap.yaml").out
@@ -61,7 +61,7 @@ def test_badge_never_green_while_a_gap_is_shown(ethicard, tmp_path: Path) -> Non
     assert _fill(gap) == "#dfb317"
 
 
-def test_badge_refuses_to_overwrite_the_card(ethicard, tmp_path: Path) -> None:
+def test_badge_refuses_to_overwrite_the_card(ethicard: Ethicard, tmp_path: Path) -> None:
     card = write(tmp_path, full_card())
     before = card.read_bytes()
     result = ethicard("badge", "card.yaml", "-o", "card.yaml")
@@ -69,13 +69,13 @@ def test_badge_refuses_to_overwrite_the_card(ethicard, tmp_path: Path) -> None:
     assert card.read_bytes() == before
 
 
-def test_badge_of_an_invalid_card_is_a_located_problem(ethicard) -> None:
+def test_badge_of_an_invalid_card_is_a_located_problem(ethicard: Ethicard) -> None:
     result = ethicard("badge", DATA / "invalid" / "typo_key.yaml")
     assert result.code == 1
     assert "typo_key.yaml:14:5:" in result.err
 
 
-_XML_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r").filter(
+_XML_CHARS = st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00\r").filter(
     lambda c: c in "\t\n" or ord(c) >= 0x20
 )
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, _ethicard_command
+from conftest import DATA, Ethicard, _ethicard_command
 
 
 def _card_folder(root: Path) -> Path:
@@ -57,7 +57,7 @@ def _expected(root: Path) -> dict[str, dict[str, object]]:
     return expected
 
 
-def test_folder_gives_per_card_lines_then_a_summary_table(ethicard, tmp_path: Path) -> None:
+def test_folder_gives_per_card_lines_then_a_summary_table(ethicard: Ethicard, tmp_path: Path) -> None:
     _card_folder(tmp_path)
     result = ethicard("check", "cards")
     assert result.code == 1
@@ -91,7 +91,7 @@ def test_folder_gives_per_card_lines_then_a_summary_table(ethicard, tmp_path: Pa
             assert (row.group(3), row.group(5)) == ("-", "-")
 
 
-def test_json_and_csv_summaries_parse_and_agree_with_the_api(ethicard, tmp_path: Path) -> None:
+def test_json_and_csv_summaries_parse_and_agree_with_the_api(ethicard: Ethicard, tmp_path: Path) -> None:
     _card_folder(tmp_path)
     expected = _expected(tmp_path)
 
@@ -126,7 +126,7 @@ def test_json_and_csv_summaries_parse_and_agree_with_the_api(ethicard, tmp_path:
     assert "cards/b/typo.yaml:14:5: " in result.err
 
 
-def test_jobs_2_gives_the_same_output_as_jobs_1(ethicard, tmp_path: Path) -> None:
+def test_jobs_2_gives_the_same_output_as_jobs_1(ethicard: Ethicard, tmp_path: Path) -> None:
     cards = _card_folder(tmp_path)
     for i in range(12):  # enough cards for each worker to get several chunks
         shutil.copy(DATA / "minimal.yaml", cards / f"m{i:02d}.yaml")
@@ -140,7 +140,7 @@ def test_jobs_2_gives_the_same_output_as_jobs_1(ethicard, tmp_path: Path) -> Non
     assert "GATE" in one.out and "0 passed the gate, 16 did not" in one.out
 
 
-def test_a_broken_card_never_stops_the_batch(ethicard, tmp_path: Path) -> None:
+def test_a_broken_card_never_stops_the_batch(ethicard: Ethicard, tmp_path: Path) -> None:
     (tmp_path / "cards").mkdir()
     (tmp_path / "cards" / "1-binary.yaml").write_bytes(b"\x00\x01\x02")
     (tmp_path / "cards" / "2-latin1.yaml").write_bytes("about: caf\xe9\n".encode("latin-1"))
@@ -160,7 +160,7 @@ def test_a_broken_card_never_stops_the_batch(ethicard, tmp_path: Path) -> None:
     assert "Traceback" not in result.err
 
 
-def test_no_progress_bar_when_output_is_not_a_terminal(ethicard, tmp_path: Path) -> None:
+def test_no_progress_bar_when_output_is_not_a_terminal(ethicard: Ethicard, tmp_path: Path) -> None:
     _card_folder(tmp_path)
     for fmt in ("text", "csv"):
         result = ethicard("check", "cards", "--format", fmt)
@@ -198,7 +198,7 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert len(list(csv.DictReader(io.StringIO(out.decode())))) == 4
 
 
-def test_folder_without_cards_is_a_problem_and_bad_jobs_a_usage_error(ethicard, tmp_path: Path) -> None:
+def test_folder_without_cards_is_a_problem_and_bad_jobs_a_usage_error(ethicard: Ethicard, tmp_path: Path) -> None:
     (tmp_path / "empty" / ".git").mkdir(parents=True)
     (tmp_path / "empty" / ".git" / "hidden.yaml").write_text("not: searched\n", encoding="utf-8")
     shutil.copy(DATA / "minimal.yaml", tmp_path / "card.yaml")
@@ -209,7 +209,7 @@ def test_folder_without_cards_is_a_problem_and_bad_jobs_a_usage_error(ethicard, 
     assert ethicard("check", DATA / "minimal.yaml", "--jobs", "-1").code == 2
 
 
-def test_a_broken_checklist_is_reported_once_and_checks_no_card(ethicard, tmp_path: Path) -> None:
+def test_a_broken_checklist_is_reported_once_and_checks_no_card(ethicard: Ethicard, tmp_path: Path) -> None:
     _card_folder(tmp_path)
     result = ethicard("check", "cards", "--checklist", "nowhere.yaml", "--format", "csv", "--jobs", "2")
     assert (result.code, result.out, result.err) == (1, "", "nowhere.yaml: no such file\n")

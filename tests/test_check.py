@@ -7,13 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+from conftest import DATA, Ethicard, Golden
 
 INVALID = sorted((DATA / "invalid").glob("*.yaml"))
 
 
 @pytest.mark.parametrize("card", INVALID, ids=[p.stem for p in INVALID])
-def test_invalid_card_gives_exact_located_messages(ethicard, golden, tmp_path: Path, card: Path) -> None:
+def test_invalid_card_gives_exact_located_messages(
+    ethicard: Ethicard, golden: Golden, tmp_path: Path, card: Path
+) -> None:
     shutil.copy(card, tmp_path / card.name)
     result = ethicard("check", card.name)
     assert result.code == 1
@@ -21,7 +23,7 @@ def test_invalid_card_gives_exact_located_messages(ethicard, golden, tmp_path: P
     assert "Traceback" not in result.err
 
 
-def test_valid_card_exits_zero_and_reports_completeness(ethicard) -> None:
+def test_valid_card_exits_zero_and_reports_completeness(ethicard: Ethicard) -> None:
     from ethicard import load_checklist
 
     result = ethicard("check", DATA / "minimal.yaml")
@@ -30,7 +32,7 @@ def test_valid_card_exits_zero_and_reports_completeness(ethicard) -> None:
     assert "1 addressed, 1 partial" in result.out
 
 
-def test_one_bad_card_among_good_ones_fails_the_run_but_reports_all(ethicard) -> None:
+def test_one_bad_card_among_good_ones_fails_the_run_but_reports_all(ethicard: Ethicard) -> None:
     result = ethicard("check", DATA / "minimal.yaml", DATA / "invalid" / "typo_key.yaml", "--format", "json")
     assert result.code == 1
     files = json.loads(result.out)["files"]
@@ -44,18 +46,18 @@ def test_one_bad_card_among_good_ones_fails_the_run_but_reports_all(ethicard) ->
     assert problem["hint"] == "did you mean 'synthetic_image_labelling'?"
 
 
-def test_usage_errors_exit_two(ethicard) -> None:
+def test_usage_errors_exit_two(ethicard: Ethicard) -> None:
     assert ethicard("check").code == 2
     assert ethicard("check", "--format", "xml", DATA / "minimal.yaml").code == 2
     assert ethicard("frobnicate").code == 2
 
 
-def test_missing_file_is_a_located_problem_not_a_traceback(ethicard) -> None:
+def test_missing_file_is_a_located_problem_not_a_traceback(ethicard: Ethicard) -> None:
     result = ethicard("check", "nowhere.yaml")
     assert (result.code, result.out.splitlines()[0]) == (1, "nowhere.yaml: no such file")
 
 
-def test_yaml_11_traps_stay_text(ethicard) -> None:
+def test_yaml_11_traps_stay_text(ethicard: Ethicard) -> None:
     """`no`, dates and 1.10 are kept as the researcher wrote them."""
     result = ethicard("render", DATA / "minimal.yaml", "-f", "md")
     assert result.code == 0, result.err

@@ -12,7 +12,7 @@ import html
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, ROOT, require_tool
+from conftest import EXAMPLE, ROOT, Ethicard, require_tool
 from test_ci_reporters import _annotations
 
 PICTURE = ROOT / "docs" / "img" / "annotated-pr.png"
@@ -99,7 +99,7 @@ def _without_evidence(text: str, item: str) -> str:
     return text[:start] + text[end:]
 
 
-def test_annotated_pull_request_picture(ethicard, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_annotated_pull_request_picture(ethicard: Ethicard, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     card = _degrade(EXAMPLE.read_text(encoding="utf-8"), "synthetic_image_labelling", "not addressed")
     card = _degrade(card, "ethics_approval", "not addressed")
     card = _without_evidence(card, "terminology_synthetic_vs_medical")

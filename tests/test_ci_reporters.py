@@ -11,9 +11,10 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import DATA, EXAMPLE
+from conftest import DATA, EXAMPLE, Ethicard
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -69,7 +70,7 @@ def test_escaping_round_trips_and_leaves_no_separator(text: str) -> None:
     assert not set("\r\n:,") & set(escape_property(text))
 
 
-def test_github_annotations_point_at_the_answers_concerned(ethicard, tmp_path: Path) -> None:
+def test_github_annotations_point_at_the_answers_concerned(ethicard: Ethicard, tmp_path: Path) -> None:
     (tmp_path / "card.yaml").write_text(CARD, encoding="utf-8")
     result = ethicard("check", "--format", "github", "card.yaml")
     assert result.code == 0, result.err
@@ -91,7 +92,7 @@ def test_github_annotations_point_at_the_answers_concerned(ethicard, tmp_path: P
     assert result.out.endswith("ethicard: 1 card: 1 valid, 0 invalid\n")
 
 
-def test_github_escapes_file_names_and_locates_validation_problems(ethicard, tmp_path: Path) -> None:
+def test_github_escapes_file_names_and_locates_validation_problems(ethicard: Ethicard, tmp_path: Path) -> None:
     name = "a,b:100%.yaml"
     (tmp_path / name).write_text((DATA / "invalid" / "about_errors.yaml").read_text(encoding="utf-8"))
     result = ethicard("check", "--format", "github", "--strict", name)
@@ -105,7 +106,7 @@ def test_github_escapes_file_names_and_locates_validation_problems(ethicard, tmp
     assert found[1]["message"] == "about.modalty: unknown key 'modalty' (did you mean 'modality'?)"
 
 
-def test_no_file_name_can_start_a_workflow_command(ethicard, tmp_path: Path) -> None:
+def test_no_file_name_can_start_a_workflow_command(ethicard: Ethicard, tmp_path: Path) -> None:
     names = ["::error::forged.yaml", "x\n::warning file=y::forged.yaml"]
     for name in names:
         (tmp_path / name).write_text(CARD, encoding="utf-8")
@@ -116,7 +117,7 @@ def test_no_file_name_can_start_a_workflow_command(ethicard, tmp_path: Path) -> 
     assert "ethicard: x\\n::warning file=y::forged.yaml: valid (misyn" in result.out
 
 
-def test_github_gate_failure_is_an_error_on_the_card(ethicard, tmp_path: Path) -> None:
+def test_github_gate_failure_is_an_error_on_the_card(ethicard: Ethicard, tmp_path: Path) -> None:
     result = ethicard("check", "--format", "github", "--min-score", "99", EXAMPLE)
     assert result.code == 1
     gate = [a for a in _annotations(result.out) if a["title"] == "ethicard: gate"]
@@ -133,7 +134,7 @@ def _validate_sarif(path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_sarif_is_valid_sarif_2_1_0_with_located_results(ethicard, tmp_path: Path) -> None:
+def test_sarif_is_valid_sarif_2_1_0_with_located_results(ethicard: Ethicard, tmp_path: Path) -> None:
     (tmp_path / "card.yaml").write_text(CARD, encoding="utf-8")
     (tmp_path / "broken.yaml").write_text((DATA / "invalid" / "about_errors.yaml").read_text(encoding="utf-8"))
     result = ethicard("check", "--format", "sarif", "--strict", "card.yaml", "broken.yaml", EXAMPLE)
@@ -155,7 +156,7 @@ def test_sarif_is_valid_sarif_2_1_0_with_located_results(ethicard, tmp_path: Pat
     assert len(set(ids)) == len(ids)
     for entry in run["results"]:
         assert ids[entry["ruleIndex"]] == entry["ruleId"]
-    by_rule = {}
+    by_rule: dict[str, list[dict[str, Any]]] = {}
     for entry in run["results"]:
         by_rule.setdefault(entry["ruleId"], []).append(entry)
     labelling = by_rule["gap/labelling"][0]
@@ -181,7 +182,7 @@ def test_sarif_is_valid_sarif_2_1_0_with_located_results(ethicard, tmp_path: Pat
     }
 
 
-def test_the_schema_check_rejects_a_broken_sarif_log(ethicard, tmp_path: Path) -> None:
+def test_the_schema_check_rejects_a_broken_sarif_log(ethicard: Ethicard, tmp_path: Path) -> None:
     """The validation above can fail: a region at line 0 is not SARIF."""
     (tmp_path / "card.yaml").write_text(CARD, encoding="utf-8")
     sarif = json.loads(ethicard("check", "--format", "sarif", "card.yaml").out)
@@ -191,7 +192,7 @@ def test_the_schema_check_rejects_a_broken_sarif_log(ethicard, tmp_path: Path) -
     assert _validate_sarif(log).returncode == 1
 
 
-def test_sarif_of_no_findings_is_valid(ethicard, tmp_path: Path) -> None:
+def test_sarif_of_no_findings_is_valid(ethicard: Ethicard, tmp_path: Path) -> None:
     result = ethicard("check", "--format", "sarif", EXAMPLE, EXAMPLE)
     assert result.code == 0
     sarif = json.loads(result.out)
@@ -201,7 +202,7 @@ def test_sarif_of_no_findings_is_valid(ethicard, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["github", "sarif"])
-def test_located_output_is_the_same_in_one_process_or_several(ethicard, tmp_path: Path, fmt: str) -> None:
+def test_located_output_is_the_same_in_one_process_or_several(ethicard: Ethicard, tmp_path: Path, fmt: str) -> None:
     for name in ("a.yaml", "b.yaml", "c.yaml"):
         (tmp_path / name).write_text(CARD, encoding="utf-8")
     (tmp_path / "d.yaml").write_text((DATA / "invalid" / "about_errors.yaml").read_text(encoding="utf-8"))
@@ -219,7 +220,7 @@ def test_located_output_is_the_same_in_one_process_or_several(ethicard, tmp_path
     )
 
 
-def test_step_summary_is_appended_with_escaped_cells(ethicard, tmp_path: Path) -> None:
+def test_step_summary_is_appended_with_escaped_cells(ethicard: Ethicard, tmp_path: Path) -> None:
     odd = "odd|name\nhere.yaml"
     (tmp_path / odd).write_text(CARD, encoding="utf-8")
     (tmp_path / "broken.yaml").write_text((DATA / "invalid" / "about_errors.yaml").read_text(encoding="utf-8"))
@@ -242,7 +243,7 @@ def test_step_summary_is_appended_with_escaped_cells(ethicard, tmp_path: Path) -
     assert rows[4] == "| broken.yaml | no (2 problems) | - | - |"
 
 
-def test_step_summary_never_writes_into_a_card(ethicard, tmp_path: Path) -> None:
+def test_step_summary_never_writes_into_a_card(ethicard: Ethicard, tmp_path: Path) -> None:
     card = tmp_path / "card.yaml"
     card.write_text(CARD, encoding="utf-8")
     result = ethicard("check", "card.yaml", env={"GITHUB_STEP_SUMMARY": str(card)})
@@ -269,7 +270,7 @@ def test_locate_resolves_dotted_paths_to_the_line_a_reader_fixes_or_the_nearest_
     assert at("") == (1, 1)
 
 
-def test_a_finding_about_a_field_points_at_that_field(ethicard) -> None:
+def test_a_finding_about_a_field_points_at_that_field(ethicard: Ethicard) -> None:
     """Rules on structured fields (no item) are located at the row of the field the rule tests."""
     card = DATA / "hostile" / "html.yaml"
     result = ethicard("check", "--format", "sarif", card)

@@ -3,14 +3,16 @@ the exit codes; --debug wherever it is put; a missing file said plainly."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from conftest import DATA
+from conftest import DATA, Ethicard
 
 COMMANDS = ["init", "check", "render", "schema", "badge", "crosswalk"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_each_command_help_has_a_description_examples_and_exit_codes(ethicard, command: str) -> None:
+def test_each_command_help_has_a_description_examples_and_exit_codes(ethicard: Ethicard, command: str) -> None:
     result = ethicard(command, "--help")
     assert result.code == 0
     usage, description = result.out.split("\n\n")[:2]
@@ -22,8 +24,8 @@ def test_each_command_help_has_a_description_examples_and_exit_codes(ethicard, c
     assert "--debug" in result.out
 
 
-def test_render_help_lists_every_format(ethicard) -> None:
-    from ethicard.cli import RENDER_FORMATS
+def test_render_help_lists_every_format(ethicard: Ethicard) -> None:
+    from ethicard.vocabulary import RENDER_FORMATS
     from ethicard.rendering import FORMATS
 
     assert set(RENDER_FORMATS) == set(FORMATS)
@@ -31,18 +33,18 @@ def test_render_help_lists_every_format(ethicard) -> None:
     assert f"one of {', '.join(RENDER_FORMATS)}; overrides the extension" in out and "croissant" in out
 
 
-def test_top_level_help_gives_the_exit_codes(ethicard) -> None:
+def test_top_level_help_gives_the_exit_codes(ethicard: Ethicard) -> None:
     out = ethicard("--help").out
     assert "3  internal error: a bug in ethicard" in out
 
 
-def test_debug_is_accepted_after_the_command(ethicard, tmp_path) -> None:
+def test_debug_is_accepted_after_the_command(ethicard: Ethicard, tmp_path: Path) -> None:
     (tmp_path / "card.yaml").write_text((DATA / "minimal.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     before, after = ethicard("--debug", "check", "card.yaml"), ethicard("check", "card.yaml", "--debug")
     assert (after.code, after.out, after.err) == (before.code, before.out, before.err)
     assert after.code == 0
 
 
-def test_a_missing_file_is_said_without_a_placeholder_path(ethicard) -> None:
+def test_a_missing_file_is_said_without_a_placeholder_path(ethicard: Ethicard) -> None:
     result = ethicard("check", "gone.yaml")
     assert (result.code, result.out) == (1, "gone.yaml: no such file\ngone.yaml: 1 problem\n")

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import require_tool
+from conftest import Ethicard, require_tool
 
 # The completion scripts call `ethicard` by name: the installed one, first on PATH.
 _ENV = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
@@ -54,7 +54,7 @@ def test_completion_scripts_complete_from_the_parser(shell: str) -> None:
     assert {"bash", "fish", "zsh"} <= set(_complete(shell, "ethicard completion "))
 
 
-def test_unknown_shell_is_a_usage_error(ethicard) -> None:
+def test_unknown_shell_is_a_usage_error(ethicard: Ethicard) -> None:
     result = ethicard("completion", "tcsh")
     assert result.code == 2 and "invalid choice: 'tcsh'" in result.err
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 from cards import answer, full_card, with_about, write
-from conftest import EXAMPLE
+from conftest import EXAMPLE, Ethicard
 
 
-def _dataset_card() -> dict:
+def _dataset_card() -> dict[str, Any]:
     card = with_about(
         full_card("dataset"),
         name="SynthDerm",
@@ -31,13 +34,13 @@ def _dataset_card() -> dict:
 
 
 @pytest.fixture(scope="module")
-def mlcroissant():  # type: ignore[no-untyped-def]
-    import mlcroissant
-
-    return mlcroissant
+def mlcroissant() -> ModuleType:
+    return importlib.import_module("mlcroissant")
 
 
-def test_dataset_card_is_a_valid_croissant_record_with_rai_fields(ethicard, tmp_path: Path, mlcroissant) -> None:
+def test_dataset_card_is_a_valid_croissant_record_with_rai_fields(
+    ethicard: Ethicard, tmp_path: Path, mlcroissant: ModuleType
+) -> None:
     write(tmp_path, _dataset_card())
     result = ethicard("render", "card.yaml", "-o", "card.croissant.json")
     assert result.code == 0, result.err
@@ -59,7 +62,9 @@ def test_dataset_card_is_a_valid_croissant_record_with_rai_fields(ethicard, tmp_
     assert metadata.data_social_impact == "Our answer about misuse safeguards."
 
 
-def test_croissant_on_standard_output_and_for_the_minimal_card(ethicard, mlcroissant, tmp_path: Path) -> None:
+def test_croissant_on_standard_output_and_for_the_minimal_card(
+    ethicard: Ethicard, mlcroissant: ModuleType, tmp_path: Path
+) -> None:
     from conftest import DATA
 
     result = ethicard("render", DATA / "minimal.yaml", "-f", "croissant")
@@ -71,7 +76,7 @@ def test_croissant_on_standard_output_and_for_the_minimal_card(ethicard, mlcrois
 
 
 @pytest.mark.parametrize("kind", ["model", "method"])
-def test_model_and_method_cards_are_a_usage_error(ethicard, tmp_path: Path, kind: str) -> None:
+def test_model_and_method_cards_are_a_usage_error(ethicard: Ethicard, tmp_path: Path, kind: str) -> None:
     card = EXAMPLE if kind == "model" else write(tmp_path, full_card("method"))
     result = ethicard("render", card, "-o", "card.croissant.json")
     assert result.code == 2

@@ -10,21 +10,21 @@ from pathlib import Path
 import pytest
 import yaml
 from cards import drop, full_card, write
-from conftest import DATA, EXAMPLE, ROOT
+from conftest import DATA, EXAMPLE, ROOT, Ethicard, Golden
 
 SCHEMES = ["claim2024", "mi-claim-gen", "neurips", "hf-modelcard"]
 GOLDEN = DATA / "crosswalk"
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_example_card_crosswalk_matches_golden(ethicard, golden, tmp_path: Path, scheme: str) -> None:
+def test_example_card_crosswalk_matches_golden(ethicard: Ethicard, golden: Golden, tmp_path: Path, scheme: str) -> None:
     shutil.copy(EXAMPLE, tmp_path / "card.yaml")
     result = ethicard("crosswalk", "card.yaml", "--to", scheme)
     assert result.code == 0, result.err
     golden(result.out, GOLDEN / f"cxr-ldm.{scheme}.txt")
 
 
-def test_minimal_card_crosswalk_json_matches_golden(ethicard, golden, tmp_path: Path) -> None:
+def test_minimal_card_crosswalk_json_matches_golden(ethicard: Ethicard, golden: Golden, tmp_path: Path) -> None:
     shutil.copy(DATA / "minimal.yaml", tmp_path / "card.yaml")
     result = ethicard("crosswalk", "card.yaml", "--to", "claim2024", "--format", "json")
     assert result.code == 0, result.err
@@ -48,7 +48,7 @@ def test_every_crosswalk_reference_of_misyn_is_listed_in_its_scheme() -> None:
             assert ident in listed[scheme], f"{item.id}: {ref}"
 
 
-def test_command_line_offers_exactly_the_bundled_schemes(ethicard) -> None:
+def test_command_line_offers_exactly_the_bundled_schemes(ethicard: Ethicard) -> None:
     from ethicard import vocabulary
 
     files = sorted(p.stem for p in (ROOT / "checklists" / "crosswalks").glob("*.yaml"))
@@ -59,14 +59,14 @@ def test_command_line_offers_exactly_the_bundled_schemes(ethicard) -> None:
     assert sorted(scheme for scheme in files if f"'{scheme}'" in offered) == files, result.err
 
 
-def _row(ethicard, tmp_path: Path, card: dict, ident: str) -> dict:  # type: ignore[type-arg]
+def _row(ethicard: Ethicard, tmp_path: Path, card: dict, ident: str) -> dict:  # type: ignore[type-arg]
     write(tmp_path, card)
     result = ethicard("crosswalk", "card.yaml", "--to", "claim2024", "--format", "json")
     assert result.code == 0, result.err
     return next(item for item in json.loads(result.out)["items"] if item["id"] == ident)
 
 
-def test_scheme_item_covered_only_when_every_mapped_answer_covers_it(ethicard, tmp_path: Path) -> None:
+def test_scheme_item_covered_only_when_every_mapped_answer_covers_it(ethicard: Ethicard, tmp_path: Path) -> None:
     assert _row(ethicard, tmp_path, full_card(), "36")["state"] == "covered"
     partly = _row(ethicard, tmp_path, drop(full_card(), "subgroup_analysis"), "36")
     assert partly["state"] == "partly covered"
@@ -78,12 +78,12 @@ def test_scheme_item_covered_only_when_every_mapped_answer_covers_it(ethicard, t
     assert _row(ethicard, tmp_path, both, "36")["state"] == "remaining"
 
 
-def test_scheme_item_no_checklist_item_asks_for_stays_remaining(ethicard, tmp_path: Path) -> None:
+def test_scheme_item_no_checklist_item_asks_for_stays_remaining(ethicard: Ethicard, tmp_path: Path) -> None:
     row = _row(ethicard, tmp_path, full_card(), "9")
     assert (row["state"], row["by"], row["note"]) == ("remaining", [], "no misyn item asks for it")
 
 
-def test_a_partial_answer_makes_a_scheme_item_partly_covered_never_covered(ethicard, tmp_path: Path) -> None:
+def test_a_partial_answer_makes_a_scheme_item_partly_covered_never_covered(ethicard: Ethicard, tmp_path: Path) -> None:
     card = full_card()
     card["answers"]["evaluation"]["subgroup_analysis"]["status"] = "partial"
     row = _row(ethicard, tmp_path, card, "36")
@@ -98,7 +98,9 @@ def test_a_partial_answer_makes_a_scheme_item_partly_covered_never_covered(ethic
     assert counts["covered"] == 0 and counts["partly covered"] > 0, counts
 
 
-def test_markdown_crosswalk_carries_the_answers_and_evidence(ethicard, golden, tmp_path: Path) -> None:
+def test_markdown_crosswalk_carries_the_answers_and_evidence(
+    ethicard: Ethicard, golden: Golden, tmp_path: Path
+) -> None:
     shutil.copy(EXAMPLE, tmp_path / "card.yaml")
     result = ethicard("crosswalk", "card.yaml", "--to", "neurips", "--format", "md", "-o", "neurips.md")
     assert result.code == 0, result.err
@@ -111,7 +113,7 @@ def test_markdown_crosswalk_carries_the_answers_and_evidence(ethicard, golden, t
     assert ethicard("crosswalk", "card.yaml", "--to", "neurips", "--format", "md", "-o", "card.yaml").code == 2
 
 
-def test_markdown_crosswalk_cannot_be_restructured_by_an_answer(ethicard, tmp_path: Path) -> None:
+def test_markdown_crosswalk_cannot_be_restructured_by_an_answer(ethicard: Ethicard, tmp_path: Path) -> None:
     card = full_card()
     card["answers"]["evaluation"]["ethics_approval"]["answer"] = "# Heading\n<script>x</script>\n---\n[a](javascript:x)"
     write(tmp_path, card)

@@ -10,12 +10,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+from conftest import DATA, Ethicard
+
+from ethicard.assessment import Report
 
 MINIMAL = DATA / "minimal.yaml"
 
 
-def _report():  # type: ignore[no-untyped-def]
+def _report() -> Report:
     from ethicard.assessment import assess
     from ethicard.cards import load_card
 
@@ -31,7 +33,7 @@ def card(tmp_path: Path) -> Path:
     return tmp_path / "card.yaml"
 
 
-def test_template_renders_the_card_with_the_formats_escaping(ethicard, tmp_path: Path, card: Path) -> None:
+def test_template_renders_the_card_with_the_formats_escaping(ethicard: Ethicard, tmp_path: Path, card: Path) -> None:
     (tmp_path / "my.md.j2").write_text(
         "{{ card.about.name|md_inline }} ({{ card.score }}%)\n"
         "{% for section in card.sections %}{% for item in section['items'] %}"
@@ -47,7 +49,7 @@ def test_template_renders_the_card_with_the_formats_escaping(ethicard, tmp_path:
     assert "- synthetic_image_labelling: no\n" in out
 
 
-def test_template_may_extend_a_bundled_template(ethicard, tmp_path: Path, card: Path) -> None:
+def test_template_may_extend_a_bundled_template(ethicard: Ethicard, tmp_path: Path, card: Path) -> None:
     (tmp_path / "same.md.j2").write_text("{% extends 'card.md.j2' %}\n", encoding="utf-8")
     mine = ethicard("render", "card.yaml", "--template", "same.md.j2", "-f", "md")
     assert mine.code == 0, mine.err
@@ -175,7 +177,9 @@ def test_hostile_or_broken_template_is_one_located_problem(
     assert str(caught.value) == message
 
 
-def test_failed_template_exits_one_and_leaves_the_output_untouched(ethicard, tmp_path: Path, card: Path) -> None:
+def test_failed_template_exits_one_and_leaves_the_output_untouched(
+    ethicard: Ethicard, tmp_path: Path, card: Path
+) -> None:
     (tmp_path / "my.md.j2").write_text("fine\n{{ ''.__class__ }}\n", encoding="utf-8")
     (tmp_path / "out.md").write_bytes(b"previous card\n")
     result = ethicard("render", "card.yaml", "--template", "my.md.j2", "-o", "out.md")
@@ -199,7 +203,9 @@ def test_failed_template_exits_one_and_leaves_the_output_untouched(ethicard, tmp
         ),
     ],
 )
-def test_unreadable_template_is_a_problem(ethicard, tmp_path: Path, card: Path, setup: str, message: str) -> None:
+def test_unreadable_template_is_a_problem(
+    ethicard: Ethicard, tmp_path: Path, card: Path, setup: str, message: str
+) -> None:
     target = tmp_path / "nowhere.j2"
     if setup == "folder":
         target.mkdir()
@@ -209,7 +215,7 @@ def test_unreadable_template_is_a_problem(ethicard, tmp_path: Path, card: Path, 
     assert (result.code, result.out, result.err) == (1, "", message + "\n")
 
 
-def test_output_over_the_template_is_refused(ethicard, tmp_path: Path, card: Path) -> None:
+def test_output_over_the_template_is_refused(ethicard: Ethicard, tmp_path: Path, card: Path) -> None:
     (tmp_path / "my.md").write_text("{{ card.about.name }}\n", encoding="utf-8")
     result = ethicard("render", "card.yaml", "--template", "my.md", "-o", "my.md")
     assert result.code == 2
@@ -217,7 +223,7 @@ def test_output_over_the_template_is_refused(ethicard, tmp_path: Path, card: Pat
     assert (tmp_path / "my.md").read_text(encoding="utf-8") == "{{ card.about.name }}\n"
 
 
-def test_template_output_is_byte_identical_across_runs(ethicard, tmp_path: Path, card: Path) -> None:
+def test_template_output_is_byte_identical_across_runs(ethicard: Ethicard, tmp_path: Path, card: Path) -> None:
     (tmp_path / "t.j2").write_text(
         "{% for k, v in card.about|dictsort %}{{ k }}={{ v }}\n{% endfor %}", encoding="utf-8"
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 from cards import full_card, write
-from conftest import DATA
+from conftest import DATA, Ethicard, Golden
 
 from ethicard import assess, load_card, load_checklist
 from ethicard.changes import History
@@ -26,14 +26,14 @@ def _pair(tmp_path: Path) -> None:
     write(tmp_path, new, "new.yaml")
 
 
-def test_identical_cards_show_no_change(ethicard, tmp_path: Path) -> None:
+def test_identical_cards_show_no_change(ethicard: Ethicard, tmp_path: Path) -> None:
     done = ethicard("diff", DATA / "minimal.yaml", DATA / "minimal.yaml")
     assert done.code == 0
     assert done.out.endswith("  no change in answers, gaps or findings\n")
     assert json.loads(ethicard("diff", DATA / "minimal.yaml", DATA / "minimal.yaml", "--format", "json").out)["same"]
 
 
-def test_changes_in_status_answer_evidence_gaps_and_findings(ethicard, tmp_path: Path) -> None:
+def test_changes_in_status_answer_evidence_gaps_and_findings(ethicard: Ethicard, tmp_path: Path) -> None:
     _pair(tmp_path)
     data = json.loads(ethicard("diff", "old.yaml", "new.yaml", "--format", "json").out)
     items = {entry["item"]: entry for entry in data["items"]}
@@ -52,7 +52,7 @@ def test_changes_in_status_answer_evidence_gaps_and_findings(ethicard, tmp_path:
     assert "  gap opened: No labelling of synthetic images\n" in text
 
 
-def test_markdown_is_a_pull_request_comment_whose_table_cannot_be_broken(ethicard, tmp_path: Path) -> None:
+def test_markdown_is_a_pull_request_comment_whose_table_cannot_be_broken(ethicard: Ethicard, tmp_path: Path) -> None:
     _pair(tmp_path)
     done = ethicard("diff", "old.yaml", "new.yaml", "--format", "md", "-o", "comment.md")
     assert done.code == 0, done.err
@@ -90,8 +90,13 @@ def test_across_versions_a_renamed_item_is_followed_not_removed_and_added(tmp_pa
                     "date": "2026-02-01",
                     "summary": "renamed",
                     "changes": [
-                        {"change": "renamed", "items": ["code_date"], "into": ["code_release"], "note": "n",
-                         "source": "s"}
+                        {
+                            "change": "renamed",
+                            "items": ["code_date"],
+                            "into": ["code_release"],
+                            "note": "n",
+                            "source": "s",
+                        }
                     ],
                 },
             ],
@@ -116,7 +121,7 @@ def test_across_versions_a_renamed_item_is_followed_not_removed_and_added(tmp_pa
     assert without_history.retired == ("code_date",)
 
 
-def test_diff_outputs_match_their_goldens(ethicard, golden, tmp_path: Path) -> None:
+def test_diff_outputs_match_their_goldens(ethicard: Ethicard, golden: Golden, tmp_path: Path) -> None:
     _pair(tmp_path)
     for fmt, suffix in (("text", "txt"), ("json", "json"), ("md", "md")):
         done = ethicard("diff", "old.yaml", "new.yaml", "--format", fmt)

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 from cards import full_card, full_card_2, with_block, write
-from conftest import DATA, EXAMPLE, _ethicard_command
+from conftest import DATA, EXAMPLE, Ethicard, _ethicard_command
 
 WAIVED = DATA / "fidelity" / "cards" / "brain-mri-complete-waived.yaml"
 CASE_1 = DATA / "fidelity" / "cards" / "case-study-1-synthetic-data.yaml"
 
 
-def test_strict_accepts_a_waived_finding_and_no_waivers_refuses_it(ethicard, tmp_path: Path) -> None:
+def test_strict_accepts_a_waived_finding_and_no_waivers_refuses_it(ethicard: Ethicard, tmp_path: Path) -> None:
     shutil.copy(WAIVED, tmp_path / "card.yaml")
     accepted = ethicard("check", "--strict", "card.yaml")
     assert accepted.code == 0, accepted.out
@@ -29,7 +29,7 @@ def test_strict_accepts_a_waived_finding_and_no_waivers_refuses_it(ethicard, tmp
     assert "gate: failed (1 other finding (1 waived; waivers are refused))" in refused.out
 
 
-def test_gaps_cannot_be_waived_and_unknown_ids_are_located(ethicard, tmp_path: Path) -> None:
+def test_gaps_cannot_be_waived_and_unknown_ids_are_located(ethicard: Ethicard, tmp_path: Path) -> None:
     waivers = [
         {"rule": "model_space_only_undeclared", "reason": "We think it does not matter."},
         {"rule": "paired_metric_parameter", "reason": "A typo."},
@@ -49,7 +49,7 @@ def test_gaps_cannot_be_waived_and_unknown_ids_are_located(ethicard, tmp_path: P
     )
 
 
-def test_every_gap_reason_and_finding_is_located_in_text_and_json(ethicard, tmp_path: Path) -> None:
+def test_every_gap_reason_and_finding_is_located_in_text_and_json(ethicard: Ethicard, tmp_path: Path) -> None:
     shutil.copy(CASE_1, tmp_path / "card.yaml")
     source = (tmp_path / "card.yaml").read_text(encoding="utf-8").splitlines()
     text = ethicard("check", "card.yaml").out
@@ -66,7 +66,7 @@ def test_every_gap_reason_and_finding_is_located_in_text_and_json(ethicard, tmp_
     assert ethics["path"] == "evaluation.reader_studies[0]" and "User study" in source[ethics["line"] - 1]
 
 
-def test_advisory_notes_point_at_the_words_and_never_make_a_gap(ethicard, tmp_path: Path) -> None:
+def test_advisory_notes_point_at_the_words_and_never_make_a_gap(ethicard: Ethicard, tmp_path: Path) -> None:
     shutil.copy(CASE_1, tmp_path / "card.yaml")
     source = (tmp_path / "card.yaml").read_text(encoding="utf-8").splitlines()
     entry = json.loads(ethicard("check", "card.yaml", "--format", "json").out)["files"][0]
@@ -77,7 +77,7 @@ def test_advisory_notes_point_at_the_words_and_never_make_a_gap(ethicard, tmp_pa
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "tex"])
-def test_rendered_cards_show_the_facts_locations_and_waivers(ethicard, tmp_path: Path, fmt: str) -> None:
+def test_rendered_cards_show_the_facts_locations_and_waivers(ethicard: Ethicard, tmp_path: Path, fmt: str) -> None:
     shutil.copy(WAIVED, tmp_path / "card.yaml")
     out = _plain(ethicard("render", "card.yaml", "-f", fmt).out)
     assert "Facts stated in the card" in out
@@ -93,7 +93,7 @@ def _plain(text: str) -> str:
     return text.replace("\\_\\allowbreak{}", "_").replace("{[}", "[").replace("{]}", "]").replace("\\_", "_")
 
 
-def test_format_1_cards_keep_validating_with_a_note(ethicard, tmp_path: Path) -> None:
+def test_format_1_cards_keep_validating_with_a_note(ethicard: Ethicard, tmp_path: Path) -> None:
     result = ethicard("check", DATA / "minimal.yaml")
     assert result.code == 0
     assert "[newer_format] This card is in format 1." in result.out
@@ -114,7 +114,7 @@ def test_format_1_cards_keep_validating_with_a_note(ethicard, tmp_path: Path) ->
     ],
 )
 def test_format_2_facts_are_validated_with_located_messages(
-    ethicard, tmp_path: Path, change: dict[str, object], message: str
+    ethicard: Ethicard, tmp_path: Path, change: dict[str, object], message: str
 ) -> None:
     write(tmp_path, with_block(full_card_2(), **change))
     result = ethicard("check", "card.yaml")

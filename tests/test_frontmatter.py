@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLE
+from conftest import EXAMPLE, Ethicard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,7 +24,7 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
 
 
-def _hub(path: Path) -> dict:
+def _hub(path: Path) -> dict[str, Any]:
     from huggingface_hub import metadata_load
 
     return metadata_load(path) or {}  # None: no front matter, or one with only comments
@@ -47,7 +48,7 @@ YAML_11 = (
 )
 
 
-def test_the_readmes_own_values_survive_byte_for_byte(ethicard, tmp_path: Path) -> None:
+def test_the_readmes_own_values_survive_byte_for_byte(ethicard: Ethicard, tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text(YAML_11, encoding="utf-8")
     before = _hub(readme)
@@ -64,7 +65,7 @@ def test_the_readmes_own_values_survive_byte_for_byte(ethicard, tmp_path: Path) 
     assert set(after) - set(before) == {*ADDED, "tags"}
 
 
-def test_cr_only_readme_is_edited_in_place_not_given_a_second_front_matter(ethicard, tmp_path: Path) -> None:
+def test_cr_only_readme_is_edited_in_place_not_given_a_second_front_matter(ethicard: Ethicard, tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_bytes(b"---\rlicense: mit\rtags: [medical]\r---\r# Title\r\rText.\r")
     result = ethicard("render", EXAMPLE, "--into", "README.md")
@@ -99,7 +100,7 @@ def test_tags_are_appended_in_the_lists_own_style(tmp_path: Path, front: str, ex
     assert {"synthetic-data", "medical-imaging", "ethicard"} <= set(tags)
 
 
-def test_tags_that_are_not_a_list_are_left_alone_with_a_note(ethicard, tmp_path: Path) -> None:
+def test_tags_that_are_not_a_list_are_left_alone_with_a_note(ethicard: Ethicard, tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text("---\nlicense: mit\ntags: medical\n---\n", encoding="utf-8")
     result = ethicard("render", EXAMPLE, "--into", "README.md")
@@ -146,7 +147,7 @@ def test_hostile_front_matter_is_refused_located_and_left_untouched(tmp_path: Pa
     assert [p.name for p in tmp_path.iterdir()] == ["README.md"]
 
 
-def test_hostile_front_matter_through_the_command_line(ethicard, tmp_path: Path) -> None:
+def test_hostile_front_matter_through_the_command_line(ethicard: Ethicard, tmp_path: Path) -> None:
     content = b"---\nn: " + b"9" * 5000 + b"\nlicense: mit\nlicense: mit\n---\n"
     (tmp_path / "README.md").write_bytes(content)
     result = ethicard("render", EXAMPLE, "--into", "README.md")
@@ -155,7 +156,7 @@ def test_hostile_front_matter_through_the_command_line(ethicard, tmp_path: Path)
     assert (tmp_path / "README.md").read_bytes() == content
 
 
-def test_a_readme_over_the_size_limit_is_refused_unread(ethicard, tmp_path: Path) -> None:
+def test_a_readme_over_the_size_limit_is_refused_unread(ethicard: Ethicard, tmp_path: Path) -> None:
     limit = EXAMPLE.stat().st_size + 1000  # the card is within the limit, the README is not
     content = b"---\nlicense: mit\n---\n" + b"x" * limit
     (tmp_path / "README.md").write_bytes(content)

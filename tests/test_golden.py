@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import DATA, EXAMPLE
+from conftest import DATA, EXAMPLE, Ethicard, Golden
 
 MINIMAL_GOLDEN = {
     "md": "minimal.md",
@@ -17,7 +17,9 @@ MINIMAL_GOLDEN = {
 
 
 @pytest.mark.parametrize("extension", ["md", "html", "tex", "json"])
-def test_example_card_matches_its_committed_rendering(ethicard, golden, tmp_path: Path, extension: str) -> None:
+def test_example_card_matches_its_committed_rendering(
+    ethicard: Ethicard, golden: Golden, tmp_path: Path, extension: str
+) -> None:
     result = ethicard("render", EXAMPLE, "-o", f"card.{extension}")
     assert result.code == 0, result.err
     rendered = (tmp_path / f"card.{extension}").read_text(encoding="utf-8")
@@ -25,7 +27,7 @@ def test_example_card_matches_its_committed_rendering(ethicard, golden, tmp_path
 
 
 @pytest.mark.parametrize("fmt", sorted(MINIMAL_GOLDEN))
-def test_minimal_card_matches_golden(ethicard, golden, fmt: str) -> None:
+def test_minimal_card_matches_golden(ethicard: Ethicard, golden: Golden, fmt: str) -> None:
     result = ethicard("render", DATA / "minimal.yaml", "-f", fmt)
     assert result.code == 0, result.err
     golden(result.out, DATA / MINIMAL_GOLDEN[fmt])
@@ -41,7 +43,7 @@ def test_minimal_card_matches_golden(ethicard, golden, fmt: str) -> None:
     ],
 )
 def test_rendering_is_byte_identical_across_runs(
-    ethicard, tmp_path: Path, first: str, second: str, options: tuple[str, ...]
+    ethicard: Ethicard, tmp_path: Path, first: str, second: str, options: tuple[str, ...]
 ) -> None:
     assert ethicard("render", EXAMPLE, "-o", first, *options).code == 0
     assert ethicard("render", EXAMPLE, "-o", second, *options).code == 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import DATA, EXAMPLE
+from conftest import DATA, EXAMPLE, Ethicard
 
 BEGIN, END = "<!-- ethicard:begin -->", "<!-- ethicard:end -->"
 TAGS = ["synthetic-data", "medical-imaging", "ethicard"]
@@ -17,7 +17,7 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
 
 
-def test_new_readme_loads_as_a_hugging_face_model_card(ethicard, tmp_path: Path) -> None:
+def test_new_readme_loads_as_a_hugging_face_model_card(ethicard: Ethicard, tmp_path: Path) -> None:
     from huggingface_hub import ModelCard
 
     result = ethicard("render", EXAMPLE, "--into", "README.md")
@@ -34,7 +34,7 @@ def test_new_readme_loads_as_a_hugging_face_model_card(ethicard, tmp_path: Path)
     assert card.text.count(BEGIN) == card.text.count(END) == 1
 
 
-def test_dataset_card_with_a_licence_identifier(ethicard, tmp_path: Path) -> None:
+def test_dataset_card_with_a_licence_identifier(ethicard: Ethicard, tmp_path: Path) -> None:
     from huggingface_hub import DatasetCard
 
     text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
@@ -47,7 +47,7 @@ def test_dataset_card_with_a_licence_identifier(ethicard, tmp_path: Path) -> Non
     assert card.data.to_dict().get("base_model") is None  # a dataset card has no base model key
 
 
-def test_existing_readme_keeps_its_text_and_front_matter(ethicard, tmp_path: Path) -> None:
+def test_existing_readme_keeps_its_text_and_front_matter(ethicard: Ethicard, tmp_path: Path) -> None:
     from huggingface_hub import ModelCard
 
     front = "---\n# my own comment\nlicense: mit\ntags:\n- medical\n- ethicard\nlibrary_name: diffusers\n---\n"
@@ -84,7 +84,7 @@ def test_existing_readme_keeps_its_text_and_front_matter(ethicard, tmp_path: Pat
     assert readme.read_bytes() == first
 
 
-def test_front_matter_already_complete_is_left_byte_for_byte(ethicard, tmp_path: Path) -> None:
+def test_front_matter_already_complete_is_left_byte_for_byte(ethicard: Ethicard, tmp_path: Path) -> None:
     front = (
         "---\n# kept comment\nlicense: other\nlicense_name: cxr-ldm\nlicense_link: LICENSE\n"
         "base_model: stabilityai/stable-diffusion-2-1-base\n"
@@ -98,7 +98,7 @@ def test_front_matter_already_complete_is_left_byte_for_byte(ethicard, tmp_path:
     assert text.endswith(END + "\n")
 
 
-def test_readme_without_markers_or_front_matter_gets_both(ethicard, tmp_path: Path) -> None:
+def test_readme_without_markers_or_front_matter_gets_both(ethicard: Ethicard, tmp_path: Path) -> None:
     from huggingface_hub import ModelCard
 
     original = "# Project\n\nNo newline at the end"
@@ -113,7 +113,7 @@ def test_readme_without_markers_or_front_matter_gets_both(ethicard, tmp_path: Pa
     assert ModelCard.load(readme).data.tags == TAGS
 
 
-def test_crlf_readme_stays_crlf_and_idempotent(ethicard, tmp_path: Path) -> None:
+def test_crlf_readme_stays_crlf_and_idempotent(ethicard: Ethicard, tmp_path: Path) -> None:
     from huggingface_hub import ModelCard
 
     readme = tmp_path / "README.md"
@@ -143,7 +143,7 @@ MALFORMED = {
 
 
 @pytest.mark.parametrize("name", MALFORMED, ids=list(MALFORMED))
-def test_malformed_readme_is_refused_located_and_left_untouched(ethicard, tmp_path: Path, name: str) -> None:
+def test_malformed_readme_is_refused_located_and_left_untouched(ethicard: Ethicard, tmp_path: Path, name: str) -> None:
     content, line, message = MALFORMED[name]
     readme = tmp_path / "README.md"
     readme.write_bytes(content.encode())
@@ -155,7 +155,7 @@ def test_malformed_readme_is_refused_located_and_left_untouched(ethicard, tmp_pa
     assert [p.name for p in tmp_path.iterdir()] == ["README.md"]  # no temporary file left behind
 
 
-def test_hostile_card_cannot_close_the_block_early(ethicard, tmp_path: Path) -> None:
+def test_hostile_card_cannot_close_the_block_early(ethicard: Ethicard, tmp_path: Path) -> None:
     from huggingface_hub import ModelCard
 
     readme = tmp_path / "README.md"
@@ -171,7 +171,7 @@ def test_hostile_card_cannot_close_the_block_early(ethicard, tmp_path: Path) -> 
     assert ModelCard.load(readme).data.tags == TAGS
 
 
-def test_into_refuses_the_card_itself_and_other_outputs(ethicard, tmp_path: Path) -> None:
+def test_into_refuses_the_card_itself_and_other_outputs(ethicard: Ethicard, tmp_path: Path) -> None:
     card = tmp_path / "card.yaml"
     card.write_bytes(EXAMPLE.read_bytes())
     result = ethicard("render", "card.yaml", "--into", "card.yaml")
@@ -234,7 +234,7 @@ def test_licence_is_a_hub_identifier_or_other_with_name_and_link(tmp_path: Path,
     assert data["license"] in HUB_LICENSES
 
 
-def test_model_index_is_read_by_huggingface_hub(ethicard, tmp_path: Path) -> None:
+def test_model_index_is_read_by_huggingface_hub(ethicard: Ethicard, tmp_path: Path) -> None:
     from huggingface_hub import EvalResult, ModelCard
     from huggingface_hub.repocard_data import model_index_to_eval_results
 
@@ -284,7 +284,7 @@ def test_paired_metrics_get_their_own_result_and_cards_without_numbers_no_model_
     assert "model-index" not in hub.metadata(report(tmp_path, full_card("model")))
 
 
-def test_dataset_card_gets_dataset_metadata_read_by_huggingface_hub(ethicard, tmp_path: Path) -> None:
+def test_dataset_card_gets_dataset_metadata_read_by_huggingface_hub(ethicard: Ethicard, tmp_path: Path) -> None:
     from huggingface_hub import DatasetCard
 
     assert ethicard("render", DATA / "minimal.yaml", "--into", "README.md").code == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DATA
+from conftest import DATA, Ethicard
 
 from ethicard import loader
 from ethicard.checklist import load_checklist
@@ -27,7 +27,7 @@ def _all_not_applicable(tmp_path: Path, reason: str) -> Path:
 
 
 @pytest.mark.parametrize("reason", [".", "n/a", "-", "N/A.", "see 1", "no no", "x y z"])
-def test_not_applicable_without_a_real_reason_counts_as_open(ethicard, tmp_path: Path, reason: str) -> None:
+def test_not_applicable_without_a_real_reason_counts_as_open(ethicard: Ethicard, tmp_path: Path, reason: str) -> None:
     _all_not_applicable(tmp_path, reason)
     result = ethicard("check", "card.yaml", "--format", "json", "--min-score", "80")
     entry = json.loads(result.out)["files"][0]
@@ -36,14 +36,14 @@ def test_not_applicable_without_a_real_reason_counts_as_open(ethicard, tmp_path:
     assert ethicard("badge", "card.yaml").out.count("0%") >= 1
 
 
-def test_intrinsic_limits_always_count_even_with_a_reason(ethicard, tmp_path: Path) -> None:
+def test_intrinsic_limits_always_count_even_with_a_reason(ethicard: Ethicard, tmp_path: Path) -> None:
     _all_not_applicable(tmp_path, "No such images are released by this work.")
     entry = json.loads(ethicard("check", "card.yaml", "--format", "json").out)["files"][0]
     assert entry["score"] == 0.0  # only the three intrinsic limits are counted, and none is answered
     assert ethicard("check", "card.yaml", "--min-score", "80").code == 1
 
 
-def test_a_link_with_a_pipe_stays_in_its_table_cell(ethicard, tmp_path: Path) -> None:
+def test_a_link_with_a_pipe_stays_in_its_table_cell(ethicard: Ethicard, tmp_path: Path) -> None:
     card = tmp_path / "card.yaml"
     text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
     card.write_text(
@@ -56,7 +56,7 @@ def test_a_link_with_a_pipe_stays_in_its_table_cell(ethicard, tmp_path: Path) ->
     assert row == "| code | <https://e.org/a%7Cb%7Cc> |"
 
 
-def test_an_answer_with_an_empty_status_is_not_silently_unanswered(ethicard, tmp_path: Path) -> None:
+def test_an_answer_with_an_empty_status_is_not_silently_unanswered(ethicard: Ethicard, tmp_path: Path) -> None:
     text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
     assert "      status: partial\n      answer: Released on" in text
     (tmp_path / "card.yaml").write_text(

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import Ethicard
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -64,7 +65,7 @@ def test_skeleton_comments_are_inert_whatever_the_checklist_says(
         assert char not in text
 
 
-def test_a_title_with_a_line_break_cannot_prefill_an_answer(ethicard, tmp_path: Path) -> None:
+def test_a_title_with_a_line_break_cannot_prefill_an_answer(ethicard: Ethicard, tmp_path: Path) -> None:
     injected = "Venue\n  venue_questions:\n    funding:\n      status: addressed\n      answer: done"
     _checklist(tmp_path, injected, "Who?\u2028status: addressed", "Name\u0085them.")
     result = ethicard("init", "--checklist", "venue.yaml", "-o", "card.yaml")
@@ -78,7 +79,9 @@ def test_a_title_with_a_line_break_cannot_prefill_an_answer(ethicard, tmp_path: 
 
 @pytest.mark.parametrize("name", ["model_config", "model_dump", "model_fields_set", "json", "copy", "schema", "dict"])
 @pytest.mark.parametrize("where", ["item", "section"])
-def test_ids_pydantic_uses_itself_are_refused_located(ethicard, tmp_path: Path, name: str, where: str) -> None:
+def test_ids_pydantic_uses_itself_are_refused_located(
+    ethicard: Ethicard, tmp_path: Path, name: str, where: str
+) -> None:
     text = EXTENSION.format(title="Venue", question="Who?", guidance="Name them.")
     text = (
         text.replace("- id: funding", f"- id: {name}")

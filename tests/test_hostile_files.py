@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT, _ethicard_command
+from conftest import DATA, ROOT, Ethicard, _ethicard_command
 
 MINIMAL = DATA / "minimal.yaml"
 
@@ -35,7 +35,7 @@ def fifo(tmp_path: Path) -> Path:
     ],
 )
 def test_a_pipe_given_or_found_is_refused_not_waited_on(
-    ethicard, tmp_path: Path, fifo: Path, args: tuple[str, ...], what: str | None
+    ethicard: Ethicard, tmp_path: Path, fifo: Path, args: tuple[str, ...], what: str | None
 ) -> None:
     shutil.copy(MINIMAL, tmp_path / "card.yaml")
     (tmp_path / "folder").mkdir()
@@ -60,7 +60,7 @@ def test_a_pipe_given_or_found_is_refused_not_waited_on(
         ("render", "card.yaml", "--checklist", "list.yaml", "-f", "md", "-o", "link.yaml"),
     ],
 )
-def test_the_checklist_is_never_written_over(ethicard, tmp_path: Path, args: tuple[str, ...]) -> None:
+def test_the_checklist_is_never_written_over(ethicard: Ethicard, tmp_path: Path, args: tuple[str, ...]) -> None:
     shutil.copy(MINIMAL, tmp_path / "card.yaml")
     checklist = tmp_path / "list.yaml"
     shutil.copy(ROOT / "checklists" / "misyn.yaml", checklist)
@@ -73,7 +73,9 @@ def test_the_checklist_is_never_written_over(ethicard, tmp_path: Path, args: tup
 
 
 @pytest.mark.parametrize("command", [("render", "card.yaml", "-o", "loop.md"), ("badge", "card.yaml", "-o", "loop.md")])
-def test_a_loop_of_links_as_output_is_a_usage_error(ethicard, tmp_path: Path, command: tuple[str, ...]) -> None:
+def test_a_loop_of_links_as_output_is_a_usage_error(
+    ethicard: Ethicard, tmp_path: Path, command: tuple[str, ...]
+) -> None:
     shutil.copy(MINIMAL, tmp_path / "card.yaml")
     (tmp_path / "loop.md").symlink_to("other.md")
     (tmp_path / "other.md").symlink_to("loop.md")
@@ -93,7 +95,7 @@ def _terminal_safe(text: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["text", "csv"])
-def test_file_names_reach_the_terminal_only_as_printable_text(ethicard, tmp_path: Path, fmt: str) -> None:
+def test_file_names_reach_the_terminal_only_as_printable_text(ethicard: Ethicard, tmp_path: Path, fmt: str) -> None:
     for name in HOSTILE_NAMES:
         shutil.copy(MINIMAL, tmp_path / name)
     (tmp_path / HOSTILE_NAMES[0]).write_text("about: [\n", encoding="utf-8")  # one broken card
@@ -150,7 +152,7 @@ def test_jobs_are_capped_at_the_cores(monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert all(n <= cores() for n in asked)
 
 
-def test_temporary_files_left_by_a_killed_process_are_cleaned_up(ethicard, tmp_path: Path) -> None:
+def test_temporary_files_left_by_a_killed_process_are_cleaned_up(ethicard: Ethicard, tmp_path: Path) -> None:
     shutil.copy(MINIMAL, tmp_path / "card.yaml")
     names = (".out.md.k3j_9xq2.tmp", ".out.md.a1b2c3d4.tmp", ".out.md.x.tmp")
     stale, fresh, other = (tmp_path / name for name in names)
@@ -167,7 +169,7 @@ def test_temporary_files_left_by_a_killed_process_are_cleaned_up(ethicard, tmp_p
 # --- a researcher's own HTML template, printed to PDF: no script, no file, no address ------
 
 
-def test_a_custom_template_printed_to_pdf_runs_no_script_and_loads_nothing(ethicard, tmp_path: Path) -> None:
+def test_a_custom_template_printed_to_pdf_runs_no_script_and_loads_nothing(ethicard: Ethicard, tmp_path: Path) -> None:
     import http.server
     import threading
 

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import DATA, _ethicard_command
+from conftest import DATA, Ethicard, Golden, _ethicard_command
 
 HOSTILE = sorted((DATA / "hostile-input").glob("*.yaml"))
 CHECKLISTS = sorted((DATA / "hostile-checklists").glob("*.yaml"))
@@ -57,12 +57,12 @@ def corpus_output(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("card", HOSTILE, ids=[p.stem for p in HOSTILE])
-def test_hostile_card_gives_exact_located_messages(corpus_output: dict[str, str], golden, card: Path) -> None:
+def test_hostile_card_gives_exact_located_messages(corpus_output: dict[str, str], golden: Golden, card: Path) -> None:
     golden(corpus_output[card.name], card.with_suffix(".expected"))
     assert "Traceback" not in corpus_output[card.name]
 
 
-def test_each_hostile_card_alone_exits_one(ethicard, tmp_path: Path) -> None:
+def test_each_hostile_card_alone_exits_one(ethicard: Ethicard, tmp_path: Path) -> None:
     """The corpus runs as one process; one card of it, alone, fails the run the same way."""
     card = DATA / "hostile-input" / "python_tag.yaml"
     shutil.copy(card, tmp_path / card.name)
@@ -71,7 +71,9 @@ def test_each_hostile_card_alone_exits_one(ethicard, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("checklist", CHECKLISTS, ids=[p.stem for p in CHECKLISTS])
-def test_broken_checklist_gives_exact_located_messages(ethicard, golden, tmp_path: Path, checklist: Path) -> None:
+def test_broken_checklist_gives_exact_located_messages(
+    ethicard: Ethicard, golden: Golden, tmp_path: Path, checklist: Path
+) -> None:
     shutil.copy(checklist, tmp_path / checklist.name)
     shutil.copy(MINIMAL, tmp_path / "card.yaml")
     result = ethicard("check", "card.yaml", "--checklist", checklist.name)
@@ -178,7 +180,7 @@ def test_many_anchors_and_aliases_in_a_large_flat_file_are_reported_briefly(tmp_
     assert seconds < TIME_LIMIT
 
 
-def test_large_valid_card_with_a_very_long_line_is_accepted(ethicard, tmp_path: Path) -> None:
+def test_large_valid_card_with_a_very_long_line_is_accepted(ethicard: Ethicard, tmp_path: Path) -> None:
     answer = "word " * 180_000  # one 900 kB line
     card = tmp_path / "long.yaml"
     card.write_text(
@@ -212,7 +214,7 @@ PNG = bytes.fromhex(
     ],
 )
 def test_binary_and_blank_files_are_refused_in_one_line(
-    ethicard, tmp_path: Path, name: str, content: bytes, expected: str
+    ethicard: Ethicard, tmp_path: Path, name: str, content: bytes, expected: str
 ) -> None:
     (tmp_path / name).write_bytes(content)
     result = ethicard("check", name)
@@ -221,7 +223,7 @@ def test_binary_and_blank_files_are_refused_in_one_line(
     assert result.out.splitlines()[1] == f"{name}: 1 problem"
 
 
-def test_folder_missing_file_and_broken_link_are_problems_not_tracebacks(ethicard, tmp_path: Path) -> None:
+def test_folder_missing_file_and_broken_link_are_problems_not_tracebacks(ethicard: Ethicard, tmp_path: Path) -> None:
     (tmp_path / "cards").mkdir()
     (tmp_path / "dangling.yaml").symlink_to(tmp_path / "gone.yaml")
     result = ethicard("check", "cards", "nowhere.yaml", "dangling.yaml")
@@ -237,7 +239,7 @@ def test_folder_missing_file_and_broken_link_are_problems_not_tracebacks(ethicar
     assert "Traceback" not in result.err
 
 
-def test_checklist_that_is_a_folder_or_missing_is_a_problem(ethicard, tmp_path: Path) -> None:
+def test_checklist_that_is_a_folder_or_missing_is_a_problem(ethicard: Ethicard, tmp_path: Path) -> None:
     (tmp_path / "lists").mkdir()
     shutil.copy(MINIMAL, tmp_path / "card.yaml")
     folder = ethicard("check", "card.yaml", "--checklist", "lists/")
@@ -264,7 +266,7 @@ def test_unreadable_file_is_a_problem(monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert str(caught.value) == f"{card}: cannot be read (Permission denied) (check the file's permissions)"
 
 
-def test_utf8_bom_crlf_and_tabs_inside_text_are_accepted(ethicard, tmp_path: Path) -> None:
+def test_utf8_bom_crlf_and_tabs_inside_text_are_accepted(ethicard: Ethicard, tmp_path: Path) -> None:
     text = MINIMAL.read_text(encoding="utf-8").replace("*realistic* in", "*realistic*\tin")
     (tmp_path / "plain.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "card.yaml").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
@@ -284,7 +286,7 @@ def test_quoted_keys_that_look_like_other_types_stay_text() -> None:
 # --- the size limit --------------------------------------------------------------------------
 
 
-def test_size_limit_from_option_and_environment(ethicard, tmp_path: Path) -> None:
+def test_size_limit_from_option_and_environment(ethicard: Ethicard, tmp_path: Path) -> None:
     shutil.copy(MINIMAL, tmp_path / "card.yaml")
     size = (tmp_path / "card.yaml").stat().st_size
     small = ethicard("check", "card.yaml", "--max-bytes", "100")
@@ -307,7 +309,9 @@ def test_size_limit_from_option_and_environment(ethicard, tmp_path: Path) -> Non
         ([], {"ETHICARD_MAX_BYTES": "-5"}, "ethicard: error: ETHICARD_MAX_BYTES must be at least 1 byte, not -5"),
     ],
 )
-def test_bad_size_limit_is_a_usage_error(ethicard, args: list[str], env: dict[str, str], message: str) -> None:
+def test_bad_size_limit_is_a_usage_error(
+    ethicard: Ethicard, args: list[str], env: dict[str, str], message: str
+) -> None:
     result = ethicard("check", MINIMAL, *args, env=env)
     assert (result.code, result.err.strip()) == (2, message)
 

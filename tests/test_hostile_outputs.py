@@ -11,7 +11,7 @@ from typing import Any
 import markdown
 import pytest
 import yaml
-from conftest import DATA
+from conftest import DATA, Ethicard
 from latex import compile_pdf, shows
 
 HOSTILE = DATA / "hostile" / "outputs"
@@ -53,7 +53,7 @@ def _outputs(folder: Path) -> set[str]:
     return {path.name for path in folder.iterdir()}
 
 
-def test_hostile_latex_compiles_standalone_and_prints_every_attack_as_text(ethicard, tmp_path: Path) -> None:
+def test_hostile_latex_compiles_standalone_and_prints_every_attack_as_text(ethicard: Ethicard, tmp_path: Path) -> None:
     assert ethicard("render", HOSTILE / "latex.yaml", "-o", "card.tex", "--standalone").code == 0
     text = compile_pdf(tmp_path, "card.tex")
     for attack in LATEX_ATTACKS:
@@ -63,7 +63,7 @@ def test_hostile_latex_compiles_standalone_and_prints_every_attack_as_text(ethic
     assert "Greek" in text and "[U+1F600]" in text and "[U+202E]" in text
 
 
-def test_hostile_latex_fragment_inputs_into_a_two_column_hyperref_paper(ethicard, tmp_path: Path) -> None:
+def test_hostile_latex_fragment_inputs_into_a_two_column_hyperref_paper(ethicard: Ethicard, tmp_path: Path) -> None:
     assert ethicard("render", HOSTILE / "latex.yaml", "-o", "card.tex").code == 0
     (tmp_path / "paper.tex").write_text(HOST, encoding="utf-8")
     text = compile_pdf(tmp_path, "paper.tex")
@@ -109,7 +109,7 @@ def _structure(text: str) -> collections.Counter[str]:
 
 
 @pytest.mark.parametrize("card", CARDS, ids=[c.stem for c in CARDS])
-def test_hostile_markdown_has_the_structure_of_a_benign_card(ethicard, tmp_path: Path, card: Path) -> None:
+def test_hostile_markdown_has_the_structure_of_a_benign_card(ethicard: Ethicard, tmp_path: Path, card: Path) -> None:
     data = yaml.safe_load(card.read_text(encoding="utf-8"))
     benign = _benign(data)
     (tmp_path / "benign.yaml").write_text(yaml.safe_dump(benign, allow_unicode=True), encoding="utf-8")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATA, EXAMPLE, ROOT, require_tool
+from conftest import DATA, EXAMPLE, ROOT, Ethicard, require_tool
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -97,7 +97,7 @@ def model_items() -> int:
 # --- golden files and structure ---------------------------------------------------------------
 
 
-def test_html_is_self_contained(ethicard) -> None:
+def test_html_is_self_contained(ethicard: Ethicard) -> None:
     out = ethicard("render", EXAMPLE, "-f", "html").out
     found = parse(out)
     tags = [tag for tag, _ in found.tags]
@@ -119,7 +119,7 @@ def test_html_is_self_contained(ethicard) -> None:
     assert "@media print" in out
 
 
-def test_html_shows_what_the_markdown_card_shows(ethicard) -> None:
+def test_html_shows_what_the_markdown_card_shows(ethicard: Ethicard) -> None:
     from ethicard.assessment import assess
     from ethicard.cards import load_card
     from ethicard.view import build
@@ -153,7 +153,7 @@ def test_html_shows_what_the_markdown_card_shows(ethicard) -> None:
     )
 
 
-def test_unanswered_partial_and_not_applicable_are_marked_in_colour_and_text(ethicard) -> None:
+def test_unanswered_partial_and_not_applicable_are_marked_in_colour_and_text(ethicard: Ethicard) -> None:
     out = ethicard("render", DATA / "minimal.yaml", "-f", "html").out
     unanswered = out.count('<article class="item st-unanswered"')
     assert unanswered > 30
@@ -398,7 +398,7 @@ def visit(browser: Any, page_file: Path, screenshot: Path | None = None) -> tupl
 
 
 def test_example_card_loads_in_chromium_without_errors_or_requests(
-    browser: Any, ethicard, tmp_path: Path, request: pytest.FixtureRequest
+    browser: Any, ethicard: Ethicard, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     assert ethicard("render", EXAMPLE, "-o", "card.html").code == 0
     page_file = tmp_path / "card.html"
@@ -416,7 +416,7 @@ def test_example_card_loads_in_chromium_without_errors_or_requests(
     page.context.close()
 
 
-def test_card_fits_a_phone_without_sideways_scrolling(browser: Any, ethicard, tmp_path: Path) -> None:
+def test_card_fits_a_phone_without_sideways_scrolling(browser: Any, ethicard: Ethicard, tmp_path: Path) -> None:
     """At 390 px the metric tables stack, one labelled value per line, and nothing is wider than the screen."""
     for card in (EXAMPLE, HOSTILE):
         assert ethicard("render", card, "-o", "narrow.html").code == 0
@@ -433,6 +433,8 @@ def test_card_fits_a_phone_without_sideways_scrolling(browser: Any, ethicard, tm
         assert page.evaluate("c => getComputedStyle(c, '::before').content", cell.element_handle()).startswith('"')
         assert cell.evaluate("c => getComputedStyle(c).display") == "block"
         context.close()
+
+
 def _located_entries(card: Path) -> int:
     """How many gap reasons and other findings the card shows, each a row of the located table."""
     from ethicard import load_card
@@ -442,7 +444,9 @@ def _located_entries(card: Path) -> int:
     return sum(len(gap.entries) for gap in report.gaps_found) + sum(1 for f in report.findings if not f.gap)
 
 
-def test_hostile_card_runs_nothing_fetches_nothing_and_shows_the_text(browser: Any, ethicard, tmp_path: Path) -> None:
+def test_hostile_card_runs_nothing_fetches_nothing_and_shows_the_text(
+    browser: Any, ethicard: Ethicard, tmp_path: Path
+) -> None:
     result = ethicard("render", HOSTILE, "-o", "hostile.html")
     assert result.code == 0, result.err
     page_file = tmp_path / "hostile.html"
@@ -520,7 +524,7 @@ def test_hostile_card_runs_nothing_fetches_nothing_and_shows_the_text(browser: A
 # --- PDF --------------------------------------------------------------------------------------
 
 
-def test_example_card_renders_to_pdf(ethicard, tmp_path: Path) -> None:
+def test_example_card_renders_to_pdf(ethicard: Ethicard, tmp_path: Path) -> None:
     require_tool("chromium")
     pdftotext = require_tool("pdftotext")
     result = ethicard("render", EXAMPLE, "-o", "card.pdf")
@@ -575,7 +579,7 @@ def pdf_rows(pdftotext: str, pdf: Path) -> list[list[str]]:
     return pages
 
 
-def test_hostile_card_renders_to_pdf(ethicard, tmp_path: Path) -> None:
+def test_hostile_card_renders_to_pdf(ethicard: Ethicard, tmp_path: Path) -> None:
     require_tool("chromium")
     result = ethicard("render", HOSTILE, "-o", "hostile.pdf")
     assert result.code == 0, result.err
@@ -588,7 +592,7 @@ def test_hostile_card_renders_to_pdf(ethicard, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("how", ["variable", "path"])
-def test_pdf_without_chromium_is_a_clear_failure_of_the_machine(ethicard, tmp_path: Path, how: str) -> None:
+def test_pdf_without_chromium_is_a_clear_failure_of_the_machine(ethicard: Ethicard, tmp_path: Path, how: str) -> None:
     empty = tmp_path / "empty-path"
     empty.mkdir()
     env = {"ETHICARD_CHROMIUM": "/nonexistent/chromium"} if how == "variable" else {"PATH": str(empty)}
@@ -599,7 +603,7 @@ def test_pdf_without_chromium_is_a_clear_failure_of_the_machine(ethicard, tmp_pa
     assert not (tmp_path / "card.pdf").exists()
 
 
-def test_chromium_named_by_the_variable_is_used(ethicard, tmp_path: Path) -> None:
+def test_chromium_named_by_the_variable_is_used(ethicard: Ethicard, tmp_path: Path) -> None:
     fake = tmp_path / "fake-chromium"
     fake.write_text("#!/bin/sh\necho 'fake chromium failed' >&2\nexit 7\n", encoding="utf-8")
     fake.chmod(0o755)
@@ -609,7 +613,7 @@ def test_chromium_named_by_the_variable_is_used(ethicard, tmp_path: Path) -> Non
     assert not (tmp_path / "card.pdf").exists()
 
 
-def test_pdf_needs_an_output_file(ethicard) -> None:
+def test_pdf_needs_an_output_file(ethicard: Ethicard) -> None:
     result = ethicard("render", EXAMPLE, "-f", "pdf")
     assert result.code == 2
     assert "pdf output is a binary file; name it with -o" in result.err

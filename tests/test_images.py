@@ -7,10 +7,11 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import cast
 
 import images
 import pytest
-from conftest import EXAMPLE, require_tool
+from conftest import EXAMPLE, Ethicard, require_tool
 
 TRAINED = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 COMPOSITE = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
@@ -47,8 +48,10 @@ def marker_of(card: Path) -> dict[str, object]:
     return {"name": "CXR-LDM", "version": "1.0.0", "sha256": hashlib.sha256(card.read_bytes()).hexdigest()}
 
 
-def test_png_marks_are_read_by_exiftool_and_pillow_with_pixels_and_other_chunks_kept(ethicard, tmp_path, card) -> None:
-    from PIL import Image
+def test_png_marks_are_read_by_exiftool_and_pillow_with_pixels_and_other_chunks_kept(
+    ethicard: Ethicard, tmp_path: Path, card: Path
+) -> None:
+    from PIL import Image, PngImagePlugin
 
     image = images.png(tmp_path / "a.png", Software="our generator")
     before = images.png_chunks(image)
@@ -63,12 +66,13 @@ def test_png_marks_are_read_by_exiftool_and_pillow_with_pixels_and_other_chunks_
     marker = json.loads(str(tags["XMP-ethicard:Marker"]))
     assert marker["synthetic"] is True and marker["marker"] == "ethicard/1" and marker["card"] == marker_of(card)
     with Image.open(image) as opened:
+        assert isinstance(opened, PngImagePlugin.PngImageFile)
         assert json.loads(opened.text["ethicard"]) == marker
         assert opened.text["Software"] == "our generator"
         assert opened.tobytes() == images.pixels().tobytes()
 
 
-def test_second_stamp_changes_nothing(ethicard, tmp_path, card) -> None:
+def test_second_stamp_changes_nothing(ethicard: Ethicard, tmp_path: Path, card: Path) -> None:
     files = [images.png(tmp_path / "a.png"), images.jpeg(tmp_path / "b.jpg"), images.tiff(tmp_path / "c.tif")]
     files += [images.dicom(tmp_path / "d.dcm"), images.nifti(tmp_path / "e.nii"), images.nifti(tmp_path / "f.nii.gz")]
     first = ethicard("stamp", card, tmp_path, "--jobs", "2")
@@ -81,7 +85,9 @@ def test_second_stamp_changes_nothing(ethicard, tmp_path, card) -> None:
     assert {path: (path.read_bytes(), path.stat().st_ino) for path in files} == stamped
 
 
-def test_jpeg_xmp_is_added_without_reencoding_and_existing_xmp_is_kept(ethicard, tmp_path, card) -> None:
+def test_jpeg_xmp_is_added_without_reencoding_and_existing_xmp_is_kept(
+    ethicard: Ethicard, tmp_path: Path, card: Path
+) -> None:
     from PIL import Image
 
     image = images.jpeg(tmp_path / "a.jpg")
@@ -101,7 +107,7 @@ def test_jpeg_xmp_is_added_without_reencoding_and_existing_xmp_is_kept(ethicard,
     assert image.read_bytes()[:4] == b"\xff\xd8\xff\xe0"  # JFIF still first
 
 
-def test_tiff_gets_xmp_and_keeps_its_description_and_pixels(ethicard, tmp_path, card) -> None:
+def test_tiff_gets_xmp_and_keeps_its_description_and_pixels(ethicard: Ethicard, tmp_path: Path, card: Path) -> None:
     from PIL import Image
 
     described = images.tiff(tmp_path / "a.tif", description="slice 12")
@@ -120,7 +126,9 @@ def test_tiff_gets_xmp_and_keeps_its_description_and_pixels(ethicard, tmp_path, 
     assert "Error" not in validated.stdout
 
 
-def test_dicom_gets_the_standard_coded_values_and_keeps_its_pixel_data(ethicard, tmp_path, card) -> None:
+def test_dicom_gets_the_standard_coded_values_and_keeps_its_pixel_data(
+    ethicard: Ethicard, tmp_path: Path, card: Path
+) -> None:
     import pydicom
 
     image = images.dicom(tmp_path / "a.dcm", DerivationDescription="denoised")
@@ -144,14 +152,16 @@ def test_dicom_gets_the_standard_coded_values_and_keeps_its_pixel_data(ethicard,
     assert ds.PatientID == original.PatientID and ds.SOPInstanceUID == original.SOPInstanceUID
 
 
-def test_nifti_descrip_and_json_extension_read_by_nibabel_voxels_unchanged(ethicard, tmp_path, card) -> None:
+def test_nifti_descrip_and_json_extension_read_by_nibabel_voxels_unchanged(
+    ethicard: Ethicard, tmp_path: Path, card: Path
+) -> None:
     import nibabel
 
     image = images.nifti(tmp_path / "a.nii", descrip=b"T1 from scanner 3")
     voxels = images.nifti_voxels(image)
     result = ethicard("stamp", card, image)
     assert result.code == 0 and "descrip held 'T1 from scanner 3'" in result.out
-    header = nibabel.load(image).header
+    header = cast(nibabel.Nifti1Header, nibabel.load(image).header)
     assert bytes(header["descrip"]).rstrip(b"\0") == b"SYNTHETIC image; ethicard/1 card CXR-LDM 1.0.0"
     contents = [bytes(ext.get_content()).rstrip(b"\0") for ext in header.extensions]
     assert b"previous descrip: T1 from scanner 3" in contents
@@ -159,7 +169,9 @@ def test_nifti_descrip_and_json_extension_read_by_nibabel_voxels_unchanged(ethic
     assert images.nifti_voxels(image) == voxels
 
 
-def test_nifti_descrip_is_shortened_visibly_when_the_card_name_is_long(ethicard, tmp_path, card) -> None:
+def test_nifti_descrip_is_shortened_visibly_when_the_card_name_is_long(
+    ethicard: Ethicard, tmp_path: Path, card: Path
+) -> None:
     import nibabel
 
     card.write_text(card.read_text().replace("name: CXR-LDM", "name: " + "A very long model name " * 4, 1))
@@ -167,11 +179,11 @@ def test_nifti_descrip_is_shortened_visibly_when_the_card_name_is_long(ethicard,
     result = ethicard("stamp", card, image)
     assert result.code == 0, result.err
     assert "descrip shortened to 80 bytes" in result.out
-    descrip = bytes(nibabel.load(image).header["descrip"]).rstrip(b"\0")
+    descrip = bytes(cast(nibabel.Nifti1Header, nibabel.load(image).header)["descrip"]).rstrip(b"\0")
     assert descrip.startswith(b"SYNTHETIC image; ethicard/1 card sha256:") and len(descrip) <= 80
 
 
-def test_inspect_tells_marked_unmarked_partial_and_inconsistent(ethicard, tmp_path, card) -> None:
+def test_inspect_tells_marked_unmarked_partial_and_inconsistent(ethicard: Ethicard, tmp_path: Path, card: Path) -> None:
     folder = tmp_path / "images"
     folder.mkdir()
     marked = images.png(folder / "1-marked.png")
@@ -202,7 +214,7 @@ def test_inspect_tells_marked_unmarked_partial_and_inconsistent(ethicard, tmp_pa
     assert ethicard("inspect", marked, "--require-mark").code == 0
 
 
-def test_inspect_json_and_csv_and_jobs_give_the_same_answers(ethicard, tmp_path, card) -> None:
+def test_inspect_json_and_csv_and_jobs_give_the_same_answers(ethicard: Ethicard, tmp_path: Path, card: Path) -> None:
     for n in range(6):
         images.png(tmp_path / f"{n}.png")
     assert ethicard("stamp", card, *(tmp_path / f"{n}.png" for n in range(3))).code == 0
@@ -218,7 +230,7 @@ def test_inspect_json_and_csv_and_jobs_give_the_same_answers(ethicard, tmp_path,
     assert "no evidence that an image is a medical image" in as_csv.err
 
 
-def test_a_missing_extra_is_named_and_exits_two(ethicard, tmp_path, card) -> None:
+def test_a_missing_extra_is_named_and_exits_two(ethicard: Ethicard, tmp_path: Path, card: Path) -> None:
     blocker = tmp_path / "blocked"
     for name in ("pydicom", "nibabel"):
         (blocker / name).mkdir(parents=True)
@@ -241,7 +253,7 @@ def test_a_missing_extra_is_named_and_exits_two(ethicard, tmp_path, card) -> Non
     assert "a.png: signing C2PA content credentials needs c2pa-python (install ethicard[c2pa])" in signed.err
 
 
-def test_bigtiff_gets_a_sidecar_and_says_so(ethicard, tmp_path, card) -> None:
+def test_bigtiff_gets_a_sidecar_and_says_so(ethicard: Ethicard, tmp_path: Path, card: Path) -> None:
     import struct
 
     image = tmp_path / "big.tif"  # a minimal BigTIFF header: ethicard does not rewrite BigTIFF
@@ -264,7 +276,9 @@ labelling:
 """
 
 
-def test_check_images_finds_the_claims_the_images_contradict_located_in_the_card(ethicard, tmp_path, card) -> None:
+def test_check_images_finds_the_claims_the_images_contradict_located_in_the_card(
+    ethicard: Ethicard, tmp_path: Path, card: Path
+) -> None:
     card.write_text(card.read_text() + LABELLING)
     lines = card.read_text().splitlines()
     released = tmp_path / "released"
@@ -300,7 +314,9 @@ def test_check_images_finds_the_claims_the_images_contradict_located_in_the_card
     assert "images in" in clean.out and "(2 marked, 0 partial, 0 inconsistent, 0 unmarked, 0 error)" in clean.out
 
 
-def test_check_images_reports_images_marked_for_another_version_of_the_card(ethicard, tmp_path, card) -> None:
+def test_check_images_reports_images_marked_for_another_version_of_the_card(
+    ethicard: Ethicard, tmp_path: Path, card: Path
+) -> None:
     released = tmp_path / "released"
     released.mkdir()
     assert ethicard("stamp", card, images.png(released / "a.png")).code == 0
@@ -311,7 +327,7 @@ def test_check_images_reports_images_marked_for_another_version_of_the_card(ethi
     assert ethicard("check", card, card, "--images", released).code == 2
 
 
-def test_inspect_of_png_jpeg_tiff_imports_no_card_or_field_library(tmp_path) -> None:
+def test_inspect_of_png_jpeg_tiff_imports_no_card_or_field_library(tmp_path: Path) -> None:
     import sys
 
     images.png(tmp_path / "a.png"), images.jpeg(tmp_path / "b.jpg"), images.tiff(tmp_path / "c.tif")

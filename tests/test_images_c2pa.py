@@ -11,7 +11,7 @@ from pathlib import Path
 
 import images
 import pytest
-from conftest import EXAMPLE
+from conftest import EXAMPLE, Ethicard
 
 TRAINED = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 
@@ -88,7 +88,9 @@ def _certificates(folder: Path) -> tuple[Path, Path, str]:
 
 
 @pytest.mark.parametrize("maker", ["png", "jpeg"])
-def test_c2pa_credentials_validate_against_the_test_ca_and_keep_the_ethicard_marks(ethicard, tmp_path, maker) -> None:
+def test_c2pa_credentials_validate_against_the_test_ca_and_keep_the_ethicard_marks(
+    ethicard: Ethicard, tmp_path: Path, maker: str
+) -> None:
     import c2pa
 
     chain, key, ca = _certificates(tmp_path)
@@ -109,6 +111,7 @@ def test_c2pa_credentials_validate_against_the_test_ca_and_keep_the_ethicard_mar
     assertions = {a["label"]: a["data"] for a in active["assertions"]}
     assert assertions["org.ethicard.marker"]["card"]["name"] == "CXR-LDM"
     actions = assertions.get("c2pa.actions.v2", assertions.get("c2pa.actions"))
+    assert actions is not None
     assert actions["actions"][0]["digitalSourceType"] == TRAINED
     assert not active.get("thumbnail")
     assert ethicard("stamp", "card.yaml", plain).code == 0
@@ -119,7 +122,7 @@ def test_c2pa_credentials_validate_against_the_test_ca_and_keep_the_ethicard_mar
     assert "already carries this marker and a C2PA manifest" in again.out and image.read_bytes() == signed
 
 
-def test_a_certificate_c2pa_refuses_gives_a_message_and_nothing_changes(ethicard, tmp_path) -> None:
+def test_a_certificate_c2pa_refuses_gives_a_message_and_nothing_changes(ethicard: Ethicard, tmp_path: Path) -> None:
     chain, key, _ = _certificates(tmp_path)
     shutil.copy(EXAMPLE, tmp_path / "card.yaml")
     image = images.png(tmp_path / "a.png")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import images
 import pytest
-from conftest import EXAMPLE, _ethicard_command
+from conftest import EXAMPLE, Ethicard, _ethicard_command
 
 MEMORY_LIMIT = 768 * 1024 * 1024  # the whole process, with numpy, pydicom and nibabel imported
 TIME_LIMIT = 20.0  # seconds, on a busy shared machine; each case takes about one
@@ -129,7 +129,7 @@ def test_hostile_image_is_refused_with_a_located_message_and_left_unchanged(tmp_
 
 
 def test_an_image_bomb_is_inspected_and_stamped_without_inflating_it(tmp_path: Path) -> None:
-    from PIL import Image
+    from PIL import Image, PngImagePlugin
 
     Image.MAX_IMAGE_PIXELS = None  # only the text is read here, never the pixels
     idat_bomb(tmp_path / "bomb.png")
@@ -139,10 +139,11 @@ def test_an_image_bomb_is_inspected_and_stamped_without_inflating_it(tmp_path: P
     code, output, seconds = _bounded(tmp_path, "inspect", "bomb.png", "--require-mark")
     assert code == 0 and "bomb.png: marked" in output and seconds < TIME_LIMIT
     with Image.open(tmp_path / "bomb.png") as opened:
+        assert isinstance(opened, PngImagePlugin.PngImageFile)
         assert opened.size == (15000, 15000) and opened.text["ethicard"].startswith('{"card"')
 
 
-def test_links_fifos_and_folders_are_refused_without_hanging(ethicard, tmp_path: Path) -> None:
+def test_links_fifos_and_folders_are_refused_without_hanging(ethicard: Ethicard, tmp_path: Path) -> None:
     target = images.png(tmp_path / "target.png")
     (tmp_path / "link.png").symlink_to(target)
     os.mkfifo(tmp_path / "pipe.png")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from conftest import Ethicard
 
-def test_init_writes_questions_as_comments(ethicard, tmp_path: Path) -> None:
+
+def test_init_writes_questions_as_comments(ethicard: Ethicard, tmp_path: Path) -> None:
     from ethicard import load_checklist
 
     assert ethicard("init", "--kind", "dataset", "-o", "card.yaml").code == 0
@@ -17,7 +19,7 @@ def test_init_writes_questions_as_comments(ethicard, tmp_path: Path) -> None:
             assert f"# {item.question.split()[0]}" in text
 
 
-def test_init_refuses_to_overwrite_without_force(ethicard, tmp_path: Path) -> None:
+def test_init_refuses_to_overwrite_without_force(ethicard: Ethicard, tmp_path: Path) -> None:
     target = tmp_path / "card.yaml"
     target.write_text("mine\n", encoding="utf-8")
     result = ethicard("init", "-o", "card.yaml")
@@ -28,14 +30,14 @@ def test_init_refuses_to_overwrite_without_force(ethicard, tmp_path: Path) -> No
     assert target.read_text(encoding="utf-8") != "mine\n"
 
 
-def test_fresh_skeleton_asks_for_a_name(ethicard) -> None:
+def test_fresh_skeleton_asks_for_a_name(ethicard: Ethicard) -> None:
     assert ethicard("init", "-o", "card.yaml").code == 0
     result = ethicard("check", "card.yaml")
     assert result.code == 1
     assert re.search(r"card\.yaml:\d+:\d+: about\.name: must not be empty", result.out)
 
 
-def test_round_trip_init_fill_check_render(ethicard, tmp_path: Path) -> None:
+def test_round_trip_init_fill_check_render(ethicard: Ethicard, tmp_path: Path) -> None:
     assert ethicard("init", "--kind", "method", "-o", "card.yaml").code == 0
     card = tmp_path / "card.yaml"
     text = card.read_text(encoding="utf-8").replace('  name: ""', "  name: Round-trip method", 1)

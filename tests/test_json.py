@@ -6,10 +6,10 @@ import json
 import re
 from pathlib import Path
 
-from conftest import DATA, EXAMPLE
+from conftest import DATA, EXAMPLE, Ethicard
 
 
-def test_document_shape_and_versions(ethicard) -> None:
+def test_document_shape_and_versions(ethicard: Ethicard) -> None:
     import ethicard as package
     from ethicard import load_checklist
 
@@ -40,7 +40,7 @@ def test_document_shape_and_versions(ethicard) -> None:
     assert document["card"]["answers"]["technical_standards"]["synthetic_image_labelling"]["answer"] == "no"
 
 
-def test_json_agrees_with_check_and_with_the_markdown_card(ethicard) -> None:
+def test_json_agrees_with_check_and_with_the_markdown_card(ethicard: Ethicard) -> None:
     for card in (DATA / "minimal.yaml", EXAMPLE):
         document = json.loads(ethicard("render", card, "-f", "json").out)
         checked = json.loads(ethicard("check", card, "--format", "json").out)["files"][0]
@@ -56,7 +56,7 @@ def test_json_agrees_with_check_and_with_the_markdown_card(ethicard) -> None:
             assert shown[item_id].lower() == status, item_id
 
 
-def test_card_part_validates_again_as_a_card(ethicard, tmp_path: Path) -> None:
+def test_card_part_validates_again_as_a_card(ethicard: Ethicard, tmp_path: Path) -> None:
     """The card data in the JSON is a card: JSON is YAML, so ethicard checks it as it is."""
     document = json.loads(ethicard("render", EXAMPLE, "-f", "json").out)
     (tmp_path / "again.yaml").write_text(json.dumps(document["card"], indent=1), encoding="utf-8")
@@ -74,7 +74,7 @@ def _unlocated(value: object) -> object:
     return value
 
 
-def test_numbers_json_cannot_carry_are_refused(ethicard, tmp_path: Path) -> None:
+def test_numbers_json_cannot_carry_are_refused(ethicard: Ethicard, tmp_path: Path) -> None:
     card = (DATA / "minimal.yaml").read_text(encoding="utf-8")
     card += "evaluation:\n  distribution_metrics:\n    - {metric: FID, value: nan}\n"
     (tmp_path / "nan.yaml").write_text(card, encoding="utf-8")

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import _ethicard_command
+from conftest import Ethicard, _ethicard_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -143,7 +143,7 @@ def test_worst_inputs_finish_in_bounded_time_and_memory(tmp_path: Path, name: st
         assert len(done.stdout.splitlines()) <= translate.MAX_PROBLEMS + 2  # the problems, a count, a summary
 
 
-def test_many_problems_are_capped_with_a_count(ethicard, tmp_path: Path) -> None:
+def test_many_problems_are_capped_with_a_count(ethicard: Ethicard, tmp_path: Path) -> None:
     card = tmp_path / "card.yaml"
     card.write_text(worst_inputs.HEAD + "evaluation:\n  distribution_metrics:\n" + "  - 1\n" * 1_000, encoding="utf-8")
     result = ethicard("check", "card.yaml")

@@ -332,7 +332,7 @@ def _prefix(draw: st.DrawFn) -> str:
 
 
 @st.composite
-def _node(draw: st.DrawFn, depth: int = 0) -> tuple[str, Any]:
+def _node(draw: st.DrawFn, depth: int = 0) -> tuple[Any, ...]:
     """A node as a tree: ('scalar', text) or ('map' | 'list', prefix, children)."""
     kinds = ["map", "map", "list"] if depth == 0 else ["scalar", "scalar", "map", "list"] if depth < 3 else ["scalar"]
     kind = draw(st.sampled_from(kinds))
@@ -348,7 +348,8 @@ def _node(draw: st.DrawFn, depth: int = 0) -> tuple[str, Any]:
 def _flow(node: tuple[Any, ...]) -> str:
     if node[0] == "scalar":
         return str(node[1])
-    _, prefix, children = node
+    prefix: str = node[1]
+    children: list[Any] = node[2]
     if node[0] == "map":
         return prefix + "{" + ", ".join(f"{key}: {_flow(child)}" for key, child in children) + "}"
     return prefix + "[" + ", ".join(_flow(child) for child in children) + "]"

@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
-from conftest import DATA, EXAMPLE
+from conftest import DATA, EXAMPLE, Ethicard, Golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,9 @@ from ethicard.migrate import migrate_text
 CURRENT = load_checklist("misyn").version
 
 
-def test_every_released_version_migrates_to_the_current_one_keeping_the_file(ethicard, tmp_path: Path) -> None:
+def test_every_released_version_migrates_to_the_current_one_keeping_the_file(
+    ethicard: Ethicard, tmp_path: Path
+) -> None:
     from ethicard.changes import bundled_history
 
     history = bundled_history("misyn")
@@ -38,8 +41,11 @@ def test_every_released_version_migrates_to_the_current_one_keeping_the_file(eth
         assert f'-  version: "{version}"\n+  version: "{CURRENT}"\n' in dry.out
         assert (tmp_path / "card.yaml").read_text(encoding="utf-8") == old  # a dry run writes nothing
         reworded = {
-            item for release in history.between(version, CURRENT) for c in release.changes
-            if c.change == "reworded" for item in c.items
+            item
+            for release in history.between(version, CURRENT)
+            for c in release.changes
+            if c.change == "reworded"
+            for item in c.items
         }
         done = ethicard("migrate", "card.yaml")
         assert done.code == (1 if reworded else 0), done.err
@@ -79,7 +85,9 @@ def _without(text: str, items: set[str]) -> str:
     return out.getvalue()
 
 
-def test_migrating_writes_elsewhere_only_when_asked_and_never_over_another_input(ethicard, tmp_path: Path) -> None:
+def test_migrating_writes_elsewhere_only_when_asked_and_never_over_another_input(
+    ethicard: Ethicard, tmp_path: Path
+) -> None:
     old = (DATA / "minimal.yaml").read_text(encoding="utf-8").replace(f"version: {CURRENT}", "version: 1.0.0", 1)
     (tmp_path / "card.yaml").write_text(old, encoding="utf-8")
     done = ethicard("migrate", "card.yaml", "-o", "new.yaml")
@@ -207,7 +215,9 @@ def test_each_kind_of_change_moves_marks_or_retires_the_answer(tmp_path: Path) -
     ),
     st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=30),
 )
-def test_migration_never_raises_a_status_and_twice_is_once(tmp_path_factory, statuses, comment) -> None:
+def test_migration_never_raises_a_status_and_twice_is_once(
+    tmp_path_factory: pytest.TempPathFactory, statuses: dict[str, str], comment: str
+) -> None:
     tmp_path = tmp_path_factory.mktemp("m")
     old, new = _checklists(tmp_path)
     text = _card(statuses, comment.replace("\x85", " "))
@@ -222,7 +232,9 @@ def test_migration_never_raises_a_status_and_twice_is_once(tmp_path_factory, sta
     assert migrate_text(once.text, new, new, HISTORY).text == once.text
 
 
-def test_a_format_1_card_moves_to_a_valid_format_2_card_with_its_guesses_marked(ethicard, golden, tmp_path) -> None:
+def test_a_format_1_card_moves_to_a_valid_format_2_card_with_its_guesses_marked(
+    ethicard: Ethicard, golden: Golden, tmp_path: Path
+) -> None:
     legacy = DATA / "fidelity" / "cards" / "legacy-cxr-ldm-format-1.yaml"
     old = legacy.read_text(encoding="utf-8")
     assert "format:" not in old and "  training_data:\n" in old

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, Ethicard
 
 
-def test_readme_card_example_is_valid(ethicard, tmp_path: Path) -> None:
+def test_readme_card_example_is_valid(ethicard: Ethicard, tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     example = re.search(r"```yaml\n((?:format: 2\n)?checklist:.*?)```", readme, re.S)
     assert example is not None, "README lost its card example"

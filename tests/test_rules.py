@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from cards import answer, drop, fired, full_card, full_card_2, report, with_about, with_block, with_evaluation
-from conftest import DATA, EXAMPLE, ROOT
+from conftest import DATA, EXAMPLE, ROOT, Ethicard, Golden
 
 Card = dict[str, Any]
 PRIVATE = [{"name": "Hospital X archive", "access": "private"}]
@@ -100,7 +100,7 @@ CASES: dict[str, tuple[Callable[[Card], Card], Callable[[Card], Card]]] = {
 
 CLINICAL = {**DOWNSTREAM, "test_set_medical": True, "evaluates": "clinical problem"}
 PRIVATE_2 = {"name": "Hospital X archive", "access": "private", "roles": ["train"]}
-APPROVAL = {"approvals": [{"board": "Hospital X REB", "id": "REB-1", "covers": ["Hospital X archive"]}]}
+APPROVAL: dict[str, Any] = {"approvals": [{"board": "Hospital X REB", "id": "REB-1", "covers": ["Hospital X archive"]}]}
 VTT = {"name": "Turing test", "task": "realism", "readers": 3}
 
 
@@ -328,7 +328,7 @@ def _lab_card(access: str) -> str:
     )
 
 
-def test_lab_checklist_rule_declared_in_data(ethicard, tmp_path: Path) -> None:
+def test_lab_checklist_rule_declared_in_data(ethicard: Ethicard, tmp_path: Path) -> None:
     (tmp_path / "lab.yaml").write_text(LAB, encoding="utf-8")
     (tmp_path / "private.yaml").write_text(_lab_card("private"), encoding="utf-8")
     (tmp_path / "public.yaml").write_text(_lab_card("public"), encoding="utf-8")
@@ -377,7 +377,7 @@ rules:
 """
 
 
-def test_extension_adds_items_sections_and_rules_to_misyn(ethicard, tmp_path: Path) -> None:
+def test_extension_adds_items_sections_and_rules_to_misyn(ethicard: Ethicard, tmp_path: Path) -> None:
     (tmp_path / "venue.yaml").write_text(VENUE, encoding="utf-8")
     result = ethicard("check", "--checklist", "venue.yaml", EXAMPLE)
     assert result.code == 0, result.out + result.err
@@ -387,7 +387,7 @@ def test_extension_adds_items_sections_and_rules_to_misyn(ethicard, tmp_path: Pa
     assert 'The card does not answer "Which conflicts of interest do the authors have?"' in result.out
 
 
-def test_extension_skeleton_and_card_round_trip(ethicard, tmp_path: Path) -> None:
+def test_extension_skeleton_and_card_round_trip(ethicard: Ethicard, tmp_path: Path) -> None:
     (tmp_path / "venue.yaml").write_text(VENUE, encoding="utf-8")
     assert ethicard("init", "--checklist", "venue.yaml", "-o", "card.yaml").code == 0
     text = (tmp_path / "card.yaml").read_text(encoding="utf-8")
@@ -404,7 +404,9 @@ BROKEN = sorted((DATA / "checklists").glob("*.yaml"))
 
 
 @pytest.mark.parametrize("checklist", BROKEN, ids=[p.stem for p in BROKEN])
-def test_broken_checklist_gives_exact_located_messages(ethicard, golden, tmp_path: Path, checklist: Path) -> None:
+def test_broken_checklist_gives_exact_located_messages(
+    ethicard: Ethicard, golden: Golden, tmp_path: Path, checklist: Path
+) -> None:
     shutil.copy(checklist, tmp_path / checklist.name)
     shutil.copy(DATA / "minimal.yaml", tmp_path / "card.yaml")
     result = ethicard("check", "--checklist", checklist.name, "card.yaml")
@@ -412,7 +414,7 @@ def test_broken_checklist_gives_exact_located_messages(ethicard, golden, tmp_pat
     golden(result.out + result.err, checklist.with_suffix(".expected"))
 
 
-def test_readme_extension_example_is_a_valid_checklist(ethicard, tmp_path: Path) -> None:
+def test_readme_extension_example_is_a_valid_checklist(ethicard: Ethicard, tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     example = re.search(r"```yaml\n(extends:.*?)```", readme, re.S)
     assert example is not None, "README lost its checklist extension example"

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, EXAMPLE, _ethicard_command
+from conftest import DATA, EXAMPLE, Ethicard, _ethicard_command
 
 # Cases whose problem is in the data, so a schema can express it: both tools refuse them, at the
 # same places. An empty file belongs here too: ruamel reads it as null, which the schema refuses
@@ -33,7 +33,7 @@ def _validator() -> str:
     return found
 
 
-def _schema(ethicard, folder: Path) -> Path:
+def _schema(ethicard: Ethicard, folder: Path) -> Path:
     result = ethicard("schema")
     assert result.code == 0, result.err
     (folder / "schema.json").write_text(result.out, encoding="utf-8")
@@ -90,13 +90,13 @@ def _schema_paths(report: dict[str, object]) -> set[str]:
     return paths
 
 
-def _ethicard_paths(ethicard, card: Path) -> tuple[int, set[str]]:
+def _ethicard_paths(ethicard: Ethicard, card: Path) -> tuple[int, set[str]]:
     result = ethicard("check", card, "--format", "json")
     problems = json.loads(result.out)["files"][0]["problems"]
     return result.code, {problem["path"] for problem in problems}
 
 
-def test_schema_is_draft_2020_12_with_id_and_title(ethicard, tmp_path: Path) -> None:
+def test_schema_is_draft_2020_12_with_id_and_title(ethicard: Ethicard, tmp_path: Path) -> None:
     from ethicard import load_checklist
 
     schema = _schema(ethicard, tmp_path)
@@ -109,7 +109,7 @@ def test_schema_is_draft_2020_12_with_id_and_title(ethicard, tmp_path: Path) -> 
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_each_answer_carries_its_question_and_guidance(ethicard, tmp_path: Path) -> None:
+def test_each_answer_carries_its_question_and_guidance(ethicard: Ethicard, tmp_path: Path) -> None:
     from ethicard import load_checklist
 
     data = json.loads(_schema(ethicard, tmp_path).read_text(encoding="utf-8"))
@@ -122,13 +122,13 @@ def test_each_answer_carries_its_question_and_guidance(ethicard, tmp_path: Path)
             assert (items[item.id]["title"], items[item.id]["description"]) == (item.question, item.guidance)
 
 
-def test_valid_cards_are_valid_for_both(ethicard, corpus_report: dict[str, object]) -> None:
+def test_valid_cards_are_valid_for_both(ethicard: Ethicard, corpus_report: dict[str, object]) -> None:
     for card in (EXAMPLE, DATA / "minimal.yaml"):
         assert _for(corpus_report, card) == ([], [])
         assert ethicard("check", card).code == 0
 
 
-def test_yaml_12_readings_agree_with_ethicards(ethicard, tmp_path: Path) -> None:
+def test_yaml_12_readings_agree_with_ethicards(ethicard: Ethicard, tmp_path: Path) -> None:
     """`no`, 1.10 and dates are text to ethicard; a YAML 1.2 reader makes 1.10 a number, so text
     fields take numbers; quoted numbers, a single text for a list and misyn@1.0.0 are accepted."""
     card = tmp_path / "readings.yaml"
@@ -165,7 +165,7 @@ def test_yaml_12_readings_agree_with_ethicards(ethicard, tmp_path: Path) -> None
 
 @pytest.mark.parametrize("name", SCHEMA_CASES)
 def test_invalid_cards_are_invalid_for_both_at_the_same_places(
-    ethicard, corpus_report: dict[str, object], name: str
+    ethicard: Ethicard, corpus_report: dict[str, object], name: str
 ) -> None:
     card = DATA / "invalid" / f"{name}.yaml"
     errors, parse_errors = _for(corpus_report, card)
@@ -177,7 +177,7 @@ def test_invalid_cards_are_invalid_for_both_at_the_same_places(
 
 @pytest.mark.parametrize("name", YAML_CASES)
 def test_yaml_level_errors_stop_check_jsonschema_before_the_schema(
-    ethicard, corpus_report: dict[str, object], name: str
+    ethicard: Ethicard, corpus_report: dict[str, object], name: str
 ) -> None:
     card = DATA / "invalid" / f"{name}.yaml"
     errors, parse_errors = _for(corpus_report, card)
@@ -185,7 +185,7 @@ def test_yaml_level_errors_stop_check_jsonschema_before_the_schema(
     assert ethicard("check", card).code == 1
 
 
-def test_init_skeleton_names_the_schema_and_validates_once_named(ethicard, tmp_path: Path) -> None:
+def test_init_skeleton_names_the_schema_and_validates_once_named(ethicard: Ethicard, tmp_path: Path) -> None:
     assert ethicard("init", "-o", "card.yaml").code == 0
     card = tmp_path / "card.yaml"
     text = card.read_text(encoding="utf-8")
@@ -197,7 +197,7 @@ def test_init_skeleton_names_the_schema_and_validates_once_named(ethicard, tmp_p
     assert ethicard("check", "card.yaml").code == 0
 
 
-def test_schema_for_a_checklist_file(ethicard, tmp_path: Path) -> None:
+def test_schema_for_a_checklist_file(ethicard: Ethicard, tmp_path: Path) -> None:
     from ethicard import resources
 
     (tmp_path / "mine.yaml").write_text(resources.checklist_text("misyn"), encoding="utf-8")

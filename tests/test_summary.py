@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import DATA, EXAMPLE, ROOT, _ethicard_command, require_tool
+from conftest import DATA, EXAMPLE, ROOT, Ethicard, Golden, _ethicard_command, require_tool
 from latex import compile_pdf, fragment_packages, shows
 
 from ethicard.vocabulary import GAP_KINDS
@@ -29,8 +29,11 @@ def _summary(card: Path, fmt: str) -> str:
     return done.stdout
 
 
+Summaries = dict[tuple[str, str], str]  # (card, format) -> summary text
+
+
 @pytest.fixture(scope="module")
-def summaries() -> dict[tuple[str, str], str]:
+def summaries() -> Summaries:
     """Each card's summary in each text format, and its full JSON card, rendered once."""
     rendered = {
         (name, fmt): _summary(card, fmt) for name, card in CARDS.items() for fmt in ("md", "html", "tex", "json")
@@ -43,7 +46,7 @@ def summaries() -> dict[tuple[str, str], str]:
 
 @pytest.mark.parametrize("fmt", ["md", "html", "tex"])
 @pytest.mark.parametrize("name", list(CARDS))
-def test_summary_shows_the_work_completeness_gaps_limits_and_contact(summaries, name: str, fmt: str) -> None:
+def test_summary_shows_the_work_completeness_gaps_limits_and_contact(summaries: Summaries, name: str, fmt: str) -> None:
     out = summaries[name, fmt]
     card = json.loads(summaries[name, "json"])
     plain = re.sub(r"\\_\\allowbreak\{\}", "_", out)
@@ -57,7 +60,7 @@ def test_summary_shows_the_work_completeness_gaps_limits_and_contact(summaries, 
     assert f"{card['gaps_found']} of 6 shown" in out
 
 
-def test_json_summary_agrees_with_the_card_assessment(summaries) -> None:
+def test_json_summary_agrees_with_the_card_assessment(summaries: Summaries) -> None:
     for name in CARDS:
         summary = json.loads(summaries[name, "json"])
         full = json.loads(summaries[name, "card.json"])["assessment"]
@@ -100,7 +103,9 @@ def _measured(documentclass: str, packages: list[str], inputs: list[str]) -> str
 @pytest.mark.parametrize(
     "documentclass", ["\\documentclass[twocolumn]{article}", "\\documentclass[conference]{IEEEtran}"]
 )
-def test_latex_summary_fits_one_column_of_a_two_column_page(summaries, tmp_path: Path, documentclass: str) -> None:
+def test_latex_summary_fits_one_column_of_a_two_column_page(
+    summaries: Summaries, tmp_path: Path, documentclass: str
+) -> None:
     for name in CARDS:
         (tmp_path / f"{name}.tex").write_text(summaries[name, "tex"], encoding="utf-8")
     packages = fragment_packages((tmp_path / "minimal.tex").read_text(encoding="utf-8"))
@@ -136,12 +141,12 @@ def test_standalone_summary_and_pdf_summary_are_one_page(tmp_path: Path) -> None
     "extra",
     [["-f", "hf"], ["-f", "md", "--template", str(ROOT / "templates" / "summary.md.j2")], ["--into", "README.md"]],
 )
-def test_summary_refuses_what_it_cannot_make(ethicard, extra: list[str]) -> None:
+def test_summary_refuses_what_it_cannot_make(ethicard: Ethicard, extra: list[str]) -> None:
     result = ethicard("render", EXAMPLE, "--summary", *extra)
     assert result.code == 2
     assert "--summary" in result.err
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "tex", "json"])
-def test_minimal_summary_matches_golden(summaries, golden, fmt: str) -> None:
+def test_minimal_summary_matches_golden(summaries: Summaries, golden: Golden, fmt: str) -> None:
     golden(summaries["minimal", fmt], DATA / f"minimal.summary.{fmt}")

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import DATA
+from conftest import DATA, Ethicard
 
 from ethicard import loader
 
 HEAD = (DATA / "minimal.yaml").read_text(encoding="utf-8").split("about:")[0]
 
 
-def test_a_comment_cutting_a_plain_value_is_warned_at_the_hash(ethicard, tmp_path: Path) -> None:
+def test_a_comment_cutting_a_plain_value_is_warned_at_the_hash(ethicard: Ethicard, tmp_path: Path) -> None:
     card = (DATA / "minimal.yaml").read_text(encoding="utf-8")
     card = card.replace("  modality: dermoscopy\n", "  modality: dermoscopy # and CT\n")
     card = card.replace("  task: unconditional generation\n", "  task: 'quoted # kept'  # a real comment\n")
@@ -28,7 +28,7 @@ def test_a_comment_cutting_a_plain_value_is_warned_at_the_hash(ethicard, tmp_pat
     assert result.out.count("warning:") == 1
 
 
-def test_a_skeleton_filled_in_after_its_comments_gets_no_warning(ethicard, tmp_path: Path) -> None:
+def test_a_skeleton_filled_in_after_its_comments_gets_no_warning(ethicard: Ethicard, tmp_path: Path) -> None:
     assert ethicard("init", "--kind", "dataset", "-o", "card.yaml").code == 0
     card = tmp_path / "card.yaml"
     text = card.read_text(encoding="utf-8")

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, Ethicard, Golden
 
 from ethicard import load_checklist
 from ethicard.changes import History, bundled_history, changelog, item_map, verify
@@ -49,6 +49,47 @@ def test_an_undeclared_difference_is_found() -> None:
     assert "1.1.0: 'reworded' of item 'clinical_need' is declared but did not change" in problems
 
 
+def test_undeclared_and_untrue_item_and_rule_changes_are_found() -> None:
+    """Two versions built in code: an item renamed and a rule dropped without a word, a removal and an
+    addition declared that did not happen, a rule declared added that is not there."""
+    old = load_checklist("misyn")
+    first = old.sections[0]
+    kept, removed, added = first.items[1].id, first.items[2].id, first.items[3].id
+    renamed = first.items[0].model_copy(update={"id": "renamed_item"})
+    new = old.model_copy(
+        update={
+            "version": "9.0.0",
+            "sections": [first.model_copy(update={"items": [renamed, *first.items[1:]]}), *old.sections[1:]],
+            "rules": old.rules[1:],
+        }
+    )
+    declared = [
+        {"change": "removed", "items": [removed], "note": "n", "source": "s"},
+        {"change": "added", "items": [added], "note": "n", "source": "s"},
+        {"change": "renamed", "items": [kept], "into": ["renamed_item"], "note": "n", "source": "s"},
+        {"change": "rule added", "rules": ["no_such_rule"], "note": "n", "source": "s"},
+    ]
+    history = History.model_validate(
+        {
+            "checklist": "misyn",
+            "releases": [
+                {"version": old.version, "date": "2026-01-01", "summary": "first"},
+                {"version": "9.0.0", "date": "2026-09-01", "summary": "second", "changes": declared},
+            ],
+        }
+    )
+    assert verify(history, {old.version: old, "9.0.0": new}.__getitem__) == [
+        f"9.0.0: item '{first.items[0].id}' is gone but no change removes, renames, splits or merges it",
+        *(
+            f"9.0.0: item '{ident}' is removed or moved by a change but still there"
+            for ident in sorted((kept, removed))
+        ),
+        f"9.0.0: item '{added}' is added by a change but was there before, or is not there",
+        "9.0.0: rule 'no_such_rule': 'rule added' is declared but did not happen",
+        f"9.0.0: rule '{old.rules[0].id}': 'rule removed' is not declared",
+    ]
+
+
 def test_item_map_follows_renames_splits_and_removals_across_releases() -> None:
     history = History.model_validate(
         {
@@ -85,6 +126,12 @@ def test_item_map_follows_renames_splits_and_removals_across_releases() -> None:
         ({"change": "split", "items": ["a"], "into": ["b"], "note": "n", "source": "s"}, "into two or more"),
         ({"change": "added", "items": ["a"], "into": ["b"], "note": "n", "source": "s"}, "only renamed, split"),
         ({"change": "rule added", "items": ["a"], "note": "n", "source": "s"}, "names rules only"),
+        ({"change": "rule changed", "note": "n", "source": "s"}, "names rules only"),
+        ({"change": "removed", "rules": ["r"], "note": "n", "source": "s"}, "names items only"),
+        ({"change": "added", "note": "n", "source": "s"}, "names the items it concerns"),
+        ({"change": "renamed", "items": ["a", "b"], "into": ["c"], "note": "n", "source": "s"}, "names one item"),
+        ({"change": "merged", "items": ["a"], "into": ["c"], "note": "n", "source": "s"}, "two items or more"),
+        ({"change": "merged", "items": ["a", "b"], "into": ["c", "d"], "note": "n", "source": "s"}, "into one item"),
     ],
 )
 def test_malformed_changes_are_refused(change: dict[str, object], message: str) -> None:
@@ -95,7 +142,7 @@ def test_malformed_changes_are_refused(change: dict[str, object], message: str) 
         History.model_validate({"checklist": "x", "releases": [release]})
 
 
-def test_committed_changelog_is_the_one_written_from_the_declared_changes(ethicard, golden) -> None:
+def test_committed_changelog_is_the_one_written_from_the_declared_changes(ethicard: Ethicard, golden: Golden) -> None:
     done = ethicard("changelog", "misyn")
     assert done.code == 0, done.err
     golden(done.out, ROOT / "checklists" / "CHANGELOG-misyn.md")
@@ -105,7 +152,9 @@ def test_committed_changelog_is_the_one_written_from_the_declared_changes(ethica
     assert f"## {CURRENT} (" in done.out and "## 1.0.0 (" in done.out
 
 
-def test_an_old_card_is_checked_against_its_own_version_and_check_says_which_is_current(ethicard, tmp_path) -> None:
+def test_an_old_card_is_checked_against_its_own_version_and_check_says_which_is_current(
+    ethicard: Ethicard, tmp_path: Path
+) -> None:
     (tmp_path / "old.yaml").write_text(_card("1.0.0"), encoding="utf-8")
     text = ethicard("check", "old.yaml")
     assert text.code == 0, text.out + text.err
@@ -130,7 +179,9 @@ def test_an_old_card_is_checked_against_its_own_version_and_check_says_which_is_
         ("0.9.0", "misyn 0.9.0 was never released"),
     ],
 )
-def test_a_version_that_does_not_exist_is_a_located_error(ethicard, tmp_path: Path, version: str, message: str) -> None:
+def test_a_version_that_does_not_exist_is_a_located_error(
+    ethicard: Ethicard, tmp_path: Path, version: str, message: str
+) -> None:
     (tmp_path / "card.yaml").write_text(_card(version), encoding="utf-8")
     done = ethicard("check", "card.yaml")
     assert done.code == 1
@@ -150,12 +201,14 @@ sections:
 
 
 def _venue_card(version: str, file: str) -> str:
-    return _card(version).replace("checklist:\n  id: misyn", "checklist:\n  id: venue_x", 1).replace(
-        f"version: {version}", f"version: {version}\n  file: {file}", 1
+    return (
+        _card(version)
+        .replace("checklist:\n  id: misyn", "checklist:\n  id: venue_x", 1)
+        .replace(f"version: {version}", f"version: {version}\n  file: {file}", 1)
     )
 
 
-def test_a_card_names_a_venue_checklist_by_a_path_relative_to_itself(ethicard, tmp_path: Path) -> None:
+def test_a_card_names_a_venue_checklist_by_a_path_relative_to_itself(ethicard: Ethicard, tmp_path: Path) -> None:
     (tmp_path / "venues").mkdir()
     (tmp_path / "venues" / "x.yaml").write_text(VENUE, encoding="utf-8")
     (tmp_path / "cards").mkdir()
@@ -185,7 +238,7 @@ def test_a_card_names_a_venue_checklist_by_a_path_relative_to_itself(ethicard, t
     ],
 )
 def test_a_checklist_file_that_cannot_be_used_is_a_located_error(
-    ethicard, tmp_path: Path, file: str, message: str
+    ethicard: Ethicard, tmp_path: Path, file: str, message: str
 ) -> None:
     (tmp_path / "card.yaml").write_text(_venue_card("1.2.0", file), encoding="utf-8")
     done = ethicard("check", "card.yaml")

@@ -17,7 +17,7 @@ from .reading import MECHANISMS
 if TYPE_CHECKING:
     from ..checklist import Checklist
     from ..loader import Document
-    from ..models import CardBase
+    from ..models import CardBase, Labelling
 
 ITEM = "synthetic_image_labelling"
 NOT_INSPECTABLE = ("visible_mark", "file_naming")
@@ -45,39 +45,7 @@ def findings(document: Document, card: CardBase, checklist: Checklist, tally: Ta
         ]
     labelling = card.labelling
     if labelling is not None:
-        if labelling.coverage == "all" and not_marked:
-            found.append(
-                document.problem(
-                    ("labelling", "coverage"),
-                    f"the card says every synthetic image is marked, but {not_marked} {of_n} are not ({counts})",
-                    "run 'ethicard stamp' on them, or say 'coverage: some'",
-                )
-            )
-        if labelling.coverage == "none" and tally.statuses["marked"] + tally.statuses["partial"]:
-            found.append(
-                document.problem(
-                    ("labelling", "coverage"),
-                    f"the card says no image is marked, but {n - not_marked} {of_n} are",
-                    "correct the coverage",
-                )
-            )
-        for index, method in enumerate(labelling.methods):
-            if method in MECHANISMS and not tally.mechanisms[method]:
-                found.append(
-                    document.problem(
-                        ("labelling", "methods", index),
-                        f"the card names the method {method}, but no image in {folder} carries it",
-                        "stamp the images, or remove the method",
-                    )
-                )
-        if labelling.methods == ["none"] and any(tally.mechanisms.values()):
-            found.append(
-                document.problem(
-                    ("labelling", "methods"),
-                    f"the card says the images carry no mark, but images in {folder} do",
-                    "name the methods",
-                )
-            )
+        found += _block_findings(document, labelling, tally, folder, counts)
     if tally.statuses["inconsistent"]:
         found.append(
             document.problem(
@@ -94,6 +62,47 @@ def findings(document: Document, card: CardBase, checklist: Checklist, tally: Ta
                 (*path, "status"),
                 f"the answer says labelling is addressed, but {not_marked} {of_n} are not ({counts})",
                 "stamp them, or say 'partial' and why",
+            )
+        )
+    return found
+
+
+def _block_findings(document: Document, labelling: Labelling, tally: Tally, folder: str, counts: str) -> list[Problem]:
+    """What the images contradict in the card's ``labelling`` block: its coverage and its methods."""
+    found: list[Problem] = []
+    n, not_marked = tally.images, _unmarked(tally)
+    of_n = f"of {n} images in {folder}"
+    if labelling.coverage == "all" and not_marked:
+        found.append(
+            document.problem(
+                ("labelling", "coverage"),
+                f"the card says every synthetic image is marked, but {not_marked} {of_n} are not ({counts})",
+                "run 'ethicard stamp' on them, or say 'coverage: some'",
+            )
+        )
+    if labelling.coverage == "none" and tally.statuses["marked"] + tally.statuses["partial"]:
+        found.append(
+            document.problem(
+                ("labelling", "coverage"),
+                f"the card says no image is marked, but {n - not_marked} {of_n} are",
+                "correct the coverage",
+            )
+        )
+    for index, method in enumerate(labelling.methods):
+        if method in MECHANISMS and not tally.mechanisms[method]:
+            found.append(
+                document.problem(
+                    ("labelling", "methods", index),
+                    f"the card names the method {method}, but no image in {folder} carries it",
+                    "stamp the images, or remove the method",
+                )
+            )
+    if labelling.methods == ["none"] and any(tally.mechanisms.values()):
+        found.append(
+            document.problem(
+                ("labelling", "methods"),
+                f"the card says the images carry no mark, but images in {folder} do",
+                "name the methods",
             )
         )
     return found

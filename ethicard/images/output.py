@@ -34,6 +34,19 @@ def text_line(result: ImageResult) -> str:
 
 
 def summary_text(tally: Tally) -> str:
+    """The summary after the files: a table of statuses by format, the mechanisms found, skipped files."""
+    mechanisms = ", ".join(f"{m} {tally.mechanisms[m]}" for m in MECHANISMS if tally.mechanisms[m]) or "none"
+    skipped = tally.statuses["skipped"]
+    text = "\n" + "\n".join(_table(tally)) + "\n"
+    text += f"mechanisms found: {mechanisms}\n"
+    if skipped:
+        plural = "s" if skipped != 1 else ""
+        text += f"{skipped} other file{plural} in the folders skipped (not PNG, JPEG, TIFF, DICOM or NIfTI)\n"
+    return text + f"note: {NOTE}.\n"
+
+
+def _table(tally: Tally) -> list[str]:
+    """Images by format and status, formats without images left out, then the totals; columns aligned."""
     columns = list(IMAGE_OUTCOMES)
     rows = [["FORMAT", *(c.upper() for c in columns), "TOTAL"]]
     for fmt in [*FORMATS, "?"]:
@@ -42,18 +55,12 @@ def summary_text(tally: Tally) -> str:
             rows.append([fmt, *(str(n) for n in counts), str(sum(counts))])
     rows.append(["all", *(str(tally.statuses[c]) for c in columns), str(tally.images)])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [
-        "  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
+    return [
+        "  ".join(
+            cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
         for row in rows
     ]
-    mechanisms = ", ".join(f"{m} {tally.mechanisms[m]}" for m in MECHANISMS if tally.mechanisms[m]) or "none"
-    skipped = tally.statuses["skipped"]
-    text = "\n" + "\n".join(line.rstrip() for line in lines) + "\n"
-    text += f"mechanisms found: {mechanisms}\n"
-    if skipped:
-        plural = "s" if skipped != 1 else ""
-        text += f"{skipped} other file{plural} in the folders skipped (not PNG, JPEG, TIFF, DICOM or NIfTI)\n"
-    return text + f"note: {NOTE}.\n"
 
 
 def json_start(card: dict[str, str] | None) -> str:

@@ -41,24 +41,7 @@ class Reading:
 
 def status(reading: Reading, card: CardRef | None = None) -> tuple[ImageState, list[str]]:
     """``marked``, ``partial``, ``inconsistent`` or ``unmarked``, and why (for the output)."""
-    reasons: list[str] = []
-    markers = [mark.marker for mark in reading.marks if mark.marker is not None]
-    cards = {(m.card.name, m.card.version, m.card.sha256) for m in markers}
-    if len(cards) > 1:
-        reasons.append("its carriers name different cards")
-    types = {m.source_type for m in markers} | {mark.source_type for mark in reading.marks if mark.source_type}
-    if len(types & SYNTHETIC_SOURCE_TYPES) > 1 or (types - SYNTHETIC_SOURCE_TYPES):
-        reasons.append(f"its carriers give different digital source types ({', '.join(sorted(types))})")
-    if reading.marks and reading.not_synthetic:
-        reasons.append(f"it is marked synthetic, yet {reading.not_synthetic[0]}")
-    if card is not None:
-        for m in markers:
-            if m.card.sha256 != card.sha256:
-                other = "another card" if m.card.name != card.name else "another version of the card"
-                reasons.append(
-                    f"its marker points to {other} ({m.card.name} {m.card.version} sha256:{m.card.sha256[:12]})"
-                )
-                break
+    reasons = _contradictions(reading, card)
     if reasons:
         return "inconsistent", reasons
     if not reading.marks:
@@ -70,9 +53,33 @@ def status(reading: Reading, card: CardRef | None = None) -> tuple[ImageState, l
     missing = [carrier for carrier in reading.expected if carrier not in found]
     if missing:
         return "partial", [f"missing: {', '.join(missing)}"]
-    if not markers:
+    if not any(mark.marker is not None for mark in reading.marks):
         return "partial", ["marked synthetic, but with no ethicard marker pointing to a card"]
     return "marked", []
+
+
+def _contradictions(reading: Reading, card: CardRef | None) -> list[str]:
+    """Why the file's carriers disagree with each other, or with ``card``: empty when they do not."""
+    reasons: list[str] = []
+    markers = [mark.marker for mark in reading.marks if mark.marker is not None]
+    cards = {(m.card.name, m.card.version, m.card.sha256) for m in markers}
+    if len(cards) > 1:
+        reasons.append("its carriers name different cards")
+    types = {m.source_type for m in markers} | {mark.source_type for mark in reading.marks if mark.source_type}
+    if len(types & SYNTHETIC_SOURCE_TYPES) > 1 or (types - SYNTHETIC_SOURCE_TYPES):
+        reasons.append(f"its carriers give different digital source types ({', '.join(sorted(types))})")
+    if reading.marks and reading.not_synthetic:
+        reasons.append(f"it is marked synthetic, yet {reading.not_synthetic[0]}")
+    return reasons + (_another_card(markers, card) if card is not None else [])
+
+
+def _another_card(markers: list[Marker], card: CardRef) -> list[str]:
+    """Why the first marker that points elsewhere than ``card`` does, if one does."""
+    for m in markers:
+        if m.card.sha256 != card.sha256:
+            other = "another card" if m.card.name != card.name else "another version of the card"
+            return [f"its marker points to {other} ({m.card.name} {m.card.version} sha256:{m.card.sha256[:12]})"]
+    return []
 
 
 def xmp_marks(packet: bytes, notes: list[str], not_synthetic: list[str]) -> list[Mark]:
