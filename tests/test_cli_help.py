@@ -25,8 +25,8 @@ def test_each_command_help_has_a_description_examples_and_exit_codes(ethicard: E
 
 
 def test_render_help_lists_every_format(ethicard: Ethicard) -> None:
-    from ethicard.vocabulary import RENDER_FORMATS
     from ethicard.rendering import FORMATS
+    from ethicard.vocabulary import RENDER_FORMATS
 
     assert set(RENDER_FORMATS) == set(FORMATS)
     out = " ".join(ethicard("render", "--help").out.split())
