@@ -1,7 +1,7 @@
 """The card and its assessment as one JSON document, for other programs.
 
 The assessment part is read from the same view the Markdown, HTML and LaTeX cards are laid out
-from, so the JSON can never disagree with them about an item's status.  ``format_version`` goes
+from, so the JSON can never disagree with them about an item's status or the order of sections.  ``format_version`` goes
 up by one whenever a key is removed, renamed or changes meaning; new keys may appear without it.
 """
 
@@ -20,38 +20,34 @@ FORMAT_VERSION = 1
 def document(report: Report) -> dict[str, Any]:
     """The JSON document as plain data, keys in a fixed order."""
     shown = view.build(report)
+    assessed = shown.assessment
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "ethicard_version": shown["ethicard_version"],
-        "checklist": {"id": shown["checklist"]["id"], "version": shown["checklist"]["version"]},
+        "ethicard_version": shown.ethicard_version,
+        "checklist": {"id": shown.checklist.id, "version": shown.checklist.version},
         "card": _card(report),
         "assessment": {
-            "score": shown["score"],
-            "counts": {entry["status"]: entry["count"] for entry in shown["counts"]},
-            "sections": [
-                {
-                    "id": section["id"],
-                    "title": section["title"],
-                    "score": section["score"],
-                    "items": [
-                        {
-                            "id": item["id"],
-                            "status": item["status"],
-                            "level": item["level"],
-                            "source": item["source"],
-                            "notes": item["notes"],
-                        }
-                        for item in section["items"]
-                    ],
-                }
-                for section in shown["sections"]
-            ],
-            "gaps": shown["assessment"]["gaps"],
-            "findings": shown["assessment"]["findings"],
-            "advice": shown["assessment"]["advice"],
-            "waivers": shown["assessment"]["waivers"],
+            "score": shown.score,
+            "counts": {count.status: count.count for count in shown.counts},
+            "sections": [_section(section) for section in shown.sections],
+            "gaps": view.plain(assessed.gaps),
+            "findings": view.plain(assessed.findings),
+            "advice": view.plain(assessed.advice),
+            "waivers": view.plain(assessed.waivers),
         },
+    }
+
+
+def _section(section: view.SectionView) -> dict[str, Any]:
+    return {
+        "id": section.id,
+        "title": section.title,
+        "score": section.score,
+        "items": [
+            {"id": i.id, "status": i.status, "level": i.level, "source": i.source, "notes": list(i.notes)}
+            for i in section.items
+        ],
     }
 
 
@@ -80,5 +76,5 @@ SUMMARY_FORMAT = "ethicard-summary"
 def dumps_summary(report: Report) -> str:
     """The one-page summary as JSON (``format``: ``ethicard-summary``): the data every summary
     template reads, keys in a fixed order."""
-    shown = {"format": SUMMARY_FORMAT, "format_version": FORMAT_VERSION, **view.summary(report)}
+    shown = {"format": SUMMARY_FORMAT, "format_version": FORMAT_VERSION, **view.plain(view.summary(report))}
     return json.dumps(shown, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

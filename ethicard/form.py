@@ -92,7 +92,7 @@ def page_data(checklist: Checklist, report: Report | None = None, *, review: boo
         "schema": card_schema(checklist),
         "formats": {"latest": LATEST_FORMAT, "format2": list(FORMAT_2_FIELDS), "format1": list(FORMAT_1_FIELDS)},
         "card": card,
-        "assessment": view.assessment(report) if report is not None else None,
+        "assessment": view.plain(view.assessment(report)) if report is not None else None,
         "answersHtml": _answers_html(report) if review and report is not None else {},
     }
 

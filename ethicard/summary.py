@@ -7,7 +7,6 @@ from typing import Any
 
 from . import view
 from .assessment import Report
-from .cards import newer_version
 from .vocabulary import GAP_KINDS
 
 
@@ -39,57 +38,74 @@ def _gated(strict: bool, min_score: float | None) -> bool:
     return strict or min_score is not None
 
 
-def where(report: Report, path: str, words: str = "", occurrence: int = 0) -> str:
+def _where(file: str, path: str, line: int, column: int) -> str:
     """``file:line:col: path`` of a dotted card path, as problems are written."""
-    location = report.locate(path, words, occurrence)
-    file = getattr(getattr(report.card, "_source", None), "file", "") or "<card>"
-    place = f"{file}:{location.line}:{location.col}" if location.line else file
+    place = f"{file}:{line}:{column}" if line else file
     return f"{place}: {path}" if path else place
+
+
+def _waived(waiver: str) -> str:
+    return f" (waived: {waiver})" if waiver else ""
+
+
+def _head(file: str, shown: view.CardView) -> list[str]:
+    counts = ", ".join(f"{count.count} {count.status}" for count in shown.counts if count.count)
+    lines = [
+        f"{file}: valid ({shown.checklist.id} {shown.checklist.version}); completeness {shown.score}% ({counts})",
+        "  by section: " + ", ".join(f"{section.title} {section.score}%" for section in shown.sections),
+    ]
+    if shown.newer_version:
+        lines.append(
+            f"  version: the card answers {shown.checklist.id} {shown.answered_version}; "
+            f"{shown.newer_version} is current"
+        )
+    return lines
+
+
+def _gaps(shown: view.CardView) -> list[str]:
+    found = [gap for gap in shown.assessment.gaps if gap.found]
+    total = len(shown.assessment.gaps)
+    if not found:
+        return [f"  gaps: none of the {total} gaps found in published MISyn work is shown"]
+    lines = [f"  gaps found in published MISyn work that this card shows ({len(found)} of {total}):"]
+    for gap in found:
+        lines.append(f"  - {gap.title}")
+        for entry in gap.entries:
+            tag = f"[{entry.rule}, {entry.source}] " if entry.rule else ""
+            lines.append(f"      {_where(shown.file, entry.path, entry.line, entry.column)}: {tag}{entry.text}")
+    return lines
+
+
+def _findings(shown: view.CardView) -> list[str]:
+    other = shown.assessment.other_findings
+    lines = ["  other findings:"] if other else []
+    for finding in other:
+        place = _where(shown.file, finding.path, finding.line, finding.column)
+        lines.append(f"      {place}: [{finding.rule}, {finding.source}] {finding.message}{_waived(finding.waiver)}")
+    return lines
+
+
+def _notes(shown: view.CardView) -> list[str]:
+    assessed = shown.assessment
+    if not (assessed.notes or assessed.advice):
+        return []
+    lines = ["  notes (advisory, never a gap):"]
+    lines += [f"      {_where(shown.file, note.path, note.line, note.column)}: {note.note}" for note in assessed.notes]
+    for advice in assessed.advice:
+        place = _where(shown.file, advice.path, advice.line, advice.column)
+        lines.append(f"      {place}: [{advice.id}] {advice.message}{_waived(advice.waiver)}")
+    return lines
 
 
 def text(
     file: str, report: Report, *, strict: bool = False, min_score: float | None = None, waivers: bool = True
 ) -> list[str]:
     """The lines ``ethicard check`` prints for one valid card: every reason and finding located."""
-    counts = ", ".join(f"{n} {status}" for status, n in report.counts().items() if n)
-    lines = [
-        f"{file}: valid ({report.checklist.id} {report.checklist.version}); completeness {report.score}% ({counts})",
-        "  by section: " + ", ".join(f"{s.section.title} {s.score}%" for s in report.sections),
-    ]
-    newer = newer_version(report.card, report.checklist)
-    if newer:
-        lines.append(
-            f"  version: the card answers {report.card.checklist.id} {report.card.checklist.version}; "
-            f"{newer} is current"
-        )
-    shown = report.gaps_found
-    if shown:
-        lines.append(f"  gaps found in published MISyn work that this card shows ({len(shown)} of {len(GAP_KINDS)}):")
-        for gap in shown:
-            lines.append(f"  - {gap.title}")
-            for entry in gap.entries:
-                tag = f"[{entry.finding.rule}, {entry.finding.source}] " if entry.finding else ""
-                lines.append(f"      {where(report, entry.path)}: {tag}{entry.text}")
-    else:
-        lines.append(f"  gaps: none of the {len(GAP_KINDS)} gaps found in published MISyn work is shown")
-    other = [finding for finding in report.findings if not finding.gap]
-    if other:
-        lines.append("  other findings:")
-        for finding in other:
-            waived = f" (waived: {finding.waiver})" if finding.waiver else ""
-            lines.append(
-                f"      {where(report, finding.path)}: [{finding.rule}, {finding.source}] {finding.text}{waived}"
-            )
-    notes = [(result.path, note) for result in report.items if result.applies for note in result.notes]
-    if notes or report.advice:
-        lines.append("  notes (advisory, never a gap):")
-        lines += [f"      {where(report, path)}: {note}" for path, note in notes]
-        for advice in report.advice:
-            waived = f" (waived: {advice.waiver})" if advice.waiver else ""
-            place = where(report, advice.path, advice.word, advice.occurrence)
-            lines.append(f"      {place}: [{advice.id}] {advice.message}{waived}")
-    if report.unused_waivers:
-        lines.append("  waivers that answer nothing on this card: " + ", ".join(report.unused_waivers))
+    shown = view.build(report)
+    lines = _head(file, shown) + _gaps(shown) + _findings(shown) + _notes(shown)
+    unused = [waiver.rule for waiver in shown.assessment.waivers if not waiver.used]
+    if unused:
+        lines.append("  waivers that answer nothing on this card: " + ", ".join(unused))
     if _gated(strict, min_score):
         failures = gate(report, strict=strict, min_score=min_score, waivers=waivers)
         lines.append("  gate: " + (f"failed ({'; '.join(failures)})" if failures else "passed"))
@@ -100,21 +116,22 @@ def as_json(
     report: Report, *, strict: bool = False, min_score: float | None = None, waivers: bool = True
 ) -> dict[str, Any]:
     """The keys ``ethicard check --format json`` adds for one valid card."""
-    assessment = view.assessment(report)
+    shown = view.build(report)
+    assessed = shown.assessment
     failures = gate(report, strict=strict, min_score=min_score, waivers=waivers)
     return {
         "checklist": {
-            "id": report.checklist.id,
-            "version": report.checklist.version,
-            "answered": report.card.checklist.version,
-            "current": newer_version(report.card, report.checklist) or report.card.checklist.version,
+            "id": shown.checklist.id,
+            "version": shown.checklist.version,
+            "answered": shown.answered_version,
+            "current": shown.newer_version or shown.answered_version,
         },
-        "sections": assessment["sections"],
-        "gaps": assessment["gaps"],
-        "findings": assessment["findings"],
-        "notes": assessment["notes"],
-        "advice": assessment["advice"],
-        "waivers": assessment["waivers"],
+        "sections": view.plain(assessed.sections),
+        "gaps": view.plain(assessed.gaps),
+        "findings": view.plain(assessed.findings),
+        "notes": view.plain(assessed.notes),
+        "advice": view.plain(assessed.advice),
+        "waivers": view.plain(assessed.waivers),
         "gate": {
             "strict": strict,
             "min_score": min_score,

@@ -1,24 +1,53 @@
-"""The view of a report that every output template reads: plain data, placeholders set here once.
+"""The view of a report that every output reads: typed, frozen, built once from the Report.
 
-Templates stay dumb: they lay out what this module decides (order of sections, labels, what an
-unanswered item says), so every format shows the same items with the same statuses.
+Templates, the JSON document (``cardjson``) and check's lines (``summary``) lay out what this
+module decides: the order of sections (the checklist's), labels and marks of statuses, what an
+unanswered item or an absent fact says.  So every format shows the same parts in the same order
+with the same statuses.  Tables of a card's results and facts stay read-only mappings of the card's
+own keys (the model's field names), with absent values already read as :data:`NOT_STATED`.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from . import __version__
-from .assessment import ItemResult, Report
+from .assessment import Gap, ItemResult, Report, SectionResult
 from .cards import newer_version
 from .checklist import Checklist
 from .models import CARD_FORMAT_VERSION, CardBase
 from .rules import Finding
-from .vocabulary import GAP_KINDS, STATUS_LABELS, UNANSWERED
+from .vocabulary import ANSWER_STATES, GAP_KINDS, STATUS_LABELS, STATUS_MARKS, UNANSWERED
 
-# The card reads as a story: why, how, how well, what it cannot do, how it is marked, who can object.
-CARD_ORDER = ("problem_formulation", "design", "evaluation", "limits", "technical_standards", "oversight")
-NOT_STATED = "not stated"
+NOT_STATED = "not stated"  # what every format shows for a fact the card does not give
+NONE_STATED = "none stated"
+NOT_GIVEN = "not given"
+NO_ANSWER = "No answer given."  # an unanswered item
+NO_EXPLANATION = "No explanation given."  # a status without an answer text
+# The section of the checklist that shows the card's ``evaluation`` block (its results).
+RESULTS_SECTION = "evaluation"
+
+
+@dataclass(frozen=True, slots=True)
+class StatusWords:
+    """How a status reads: its label, a plain mark (HTML colours it) and a coloured emoji (Markdown)."""
+
+    label: str
+    mark: str
+    emoji: str
+
+
+STATUSES: Mapping[str, StatusWords] = MappingProxyType(
+    {
+        state: StatusWords(STATUS_LABELS[state], STATUS_MARKS["html"][state], STATUS_MARKS["md"][state])
+        for state in ANSWER_STATES
+    }
+)
+
 # How a card's keys read to a person; a key not listed reads as itself with '_' as spaces.
 FIELD_LABELS = {
     "about": "About",
@@ -64,276 +93,637 @@ PHASE_NAMES = {
     5: "post-deployment monitoring",
 }
 
+Row = Mapping[str, Any]  # a record of the card (a metric, a data source) by the model's keys, read-only
 
-def _item_view(result: ItemResult) -> dict[str, Any]:
-    answer = result.answer
-    return {
-        "id": result.item.id,
-        "question": result.item.question,
-        "level": result.item.level,
-        "source": result.item.source,
-        "status": result.status,
-        "status_label": STATUS_LABELS[result.status],
-        "answer": answer.answer.strip() if answer else "",
-        "evidence": list(answer.evidence) if answer else [],
-        "notes": list(result.notes),
-    }
+
+# --- the parts of the view ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A card path with the line and column it is at (0 when it cannot be told)."""
+
+    path: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    id: str
+    question: str
+    level: str
+    source: str
+    status: str
+    status_label: str
+    answer: str
+    evidence: tuple[str, ...]
+    notes: tuple[str, ...]
+    missing: str  # what the card shows when the item has no answer text
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class LimitView:
+    id: str
+    title: str
+    statement: str
+    item: str
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class SectionView:
+    id: str
+    title: str
+    intro: str
+    score: float
+    items: tuple[ItemView, ...]  # the items that apply to the card's kind
+    other_kinds: tuple[str, ...]  # the ids of the items asked only of other kinds
+    limits: tuple[LimitView, ...]  # the intrinsic limits this section's items acknowledge
+    results: bool  # the card's evaluation results are shown in this section
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    status: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class GapEntry:
+    text: str
+    items: tuple[str, ...]
+    rule: str | None
+    source: str | None
+    path: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class GapView:
+    id: str
+    title: str
+    explanation: str
+    found: bool
+    reasons: tuple[str, ...]
+    entries: tuple[GapEntry, ...]
+    items: tuple[str, ...]
+    findings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    rule: str
+    source: str
+    message: str
+    rule_message: str
+    details: tuple[str, ...]
+    severity: str
+    gap: str | None
+    gap_title: str | None
+    items: tuple[str, ...]
+    path: str
+    line: int
+    column: int
+    waived: bool
+    waiver: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoteView:
+    item: str
+    note: str
+    path: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class AdviceView:
+    id: str
+    message: str
+    path: str
+    line: int
+    column: int
+    words: str
+    waived: bool
+    waiver: str
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverView:
+    rule: str
+    reason: str
+    used: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SectionScore:
+    id: str
+    title: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """Completeness, the paper's six gaps, the rule findings and the notes."""
+
+    score: float
+    checklist: str
+    gaps_found: int
+    gaps: tuple[GapView, ...]
+    findings: tuple[FindingView, ...]
+    other_findings: tuple[FindingView, ...]
+    notes: tuple[NoteView, ...]
+    advice: tuple[AdviceView, ...]
+    waivers: tuple[WaiverView, ...]
+    sections: tuple[SectionScore, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistView:
+    id: str
+    version: str
+    title: str
+    reference: str
+    label: str  # id and version, with the version the card answers and the current one when they differ
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    number: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationView:
+    phases: tuple[Phase, ...]
+    model_space_only: bool
+    has_results: bool
+    distribution_metrics: tuple[Row, ...]
+    paired_metrics: tuple[Row, ...]
+    downstream: tuple[Row, ...]
+    reader_studies: tuple[Row, ...]
+    memorisation: tuple[Row, ...]
+    subgroups: tuple[Row, ...]
+    statistical_tests: tuple[Row, ...]
+    prospective_studies: tuple[str, ...]
+    monitoring: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderTask:
+    name: str
+    task: str
+
+
+@dataclass(frozen=True, slots=True)
+class LocatedEntry:
+    what: str
+    rule: str
+    path: str
+    line: int
+    column: int
+    waiver: str
+
+
+@dataclass(frozen=True, slots=True)
+class FactsView:
+    """The format-2 blocks (None or empty when the card does not give them)."""
+
+    format: int
+    labelling: Row | None
+    problem: Row | None
+    data_sources: tuple[Row, ...]
+    ethics: Row | None
+    scope: Row | None
+    furthest_phase: Phase
+    reader_tasks: tuple[ReaderTask, ...]
+    prompt_alignment: tuple[Row, ...]
+    claims: tuple[Row, ...]
+    waivers: tuple[WaiverView, ...]
+    located: tuple[LocatedEntry, ...]
+    advice: tuple[AdviceView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class About:
+    """The card's about block; a fact the card does not give reads as :data:`NOT_STATED`, and an
+    empty list of authors or uses as that one entry."""
+
+    kind: str
+    name: str
+    version: str
+    task: str
+    modality: str
+    release: str
+    license: str
+    base_model: str | None
+    authors: tuple[str, ...]
+    contact: str
+    links: Mapping[str, str]
+    intended_uses: tuple[str, ...]
+    out_of_scope_uses: tuple[str, ...]
+    training_data: tuple[Row, ...]
+    facts: tuple[Fact, ...]  # kind, task, modality, release, licence and base model, as the summary lists them
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """Everything an output template may show, in display order."""
+
+    ethicard_version: str
+    card_format: int
+    file: str  # the card's file, as problems name it
+    answered_version: str  # the checklist version the card was written for
+    newer_version: str | None  # the checklist's current release, when one is known
+    not_stated: str
+    statuses: Mapping[str, StatusWords]
+    checklist: ChecklistView
+    about: About
+    score: float
+    counts: tuple[Count, ...]
+    sections: tuple[SectionView, ...]
+    intrinsic_limits: tuple[LimitView, ...]
+    evaluation: EvaluationView
+    assessment: Assessment
+    facts: FactsView
+
+
+# --- building it ---------------------------------------------------------------------------
+
+
+def _frozen(value: Any) -> Any:
+    """JSON data made read-only: mappings as mapping proxies, lists as tuples."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({key: _frozen(inner) for key, inner in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(inner) for inner in value)
+    return value
 
 
 def _stated(value: object) -> object:
     return NOT_STATED if value is None or value == "" else value
 
 
-def _evaluation_view(report: Report) -> dict[str, Any]:
+def _rows(rows: Iterable[Mapping[str, Any]], **defaults: object) -> tuple[Row, ...]:
+    """Records with every absent value read as not stated (or as ``defaults`` says for a key)."""
+    shown = []
+    for row in rows:
+        shown.append(
+            _frozen(
+                {
+                    key: (defaults.get(key, NOT_STATED) if value is None or value == "" else value)
+                    for key, value in row.items()
+                }
+            )
+        )
+    return tuple(shown)
+
+
+def _optional(model: Any) -> Row | None:
+    return _frozen(model.model_dump(mode="json")) if model is not None else None
+
+
+def _located(report: Report, path: str, words: str = "", occurrence: int = 0) -> Located:
+    location = report.locate(path, words, occurrence)
+    return Located(path, location.line, location.col)
+
+
+def _item_view(result: ItemResult) -> ItemView:
+    answer = result.answer
+    return ItemView(
+        id=result.item.id,
+        question=result.item.question,
+        level=result.item.level,
+        source=result.item.source,
+        status=result.status,
+        status_label=STATUSES[result.status].label,
+        answer=answer.answer.strip() if answer else "",
+        evidence=tuple(answer.evidence) if answer else (),
+        notes=tuple(result.notes),
+        missing=NO_ANSWER if result.status == UNANSWERED else NO_EXPLANATION,
+        path=result.path,
+    )
+
+
+def _limits(report: Report) -> tuple[LimitView, ...]:
+    items = {result.item.id: result for result in report.items}
+    limits = []
+    for limit in report.checklist.intrinsic_limits:
+        acknowledged = items.get(limit.item)
+        status = acknowledged.status if acknowledged else UNANSWERED
+        limits.append(LimitView(limit.id, limit.title, limit.statement, limit.item, status, STATUSES[status].label))
+    return tuple(limits)
+
+
+def _section_view(result: SectionResult, limits: tuple[LimitView, ...]) -> SectionView:
+    ids = {item.item.id for item in result.items}
+    return SectionView(
+        id=result.section.id,
+        title=result.section.title,
+        intro=result.section.intro,
+        score=result.score,
+        items=tuple(_item_view(item) for item in result.applicable),
+        other_kinds=tuple(item.item.id for item in result.items if not item.applies),
+        limits=tuple(limit for limit in limits if limit.item in ids),
+        results=result.section.id == RESULTS_SECTION,
+    )
+
+
+def _gap_view(report: Report, gap: Gap) -> GapView:
+    entries = []
+    for entry in gap.entries:
+        where = _located(report, entry.path)
+        finding = entry.finding
+        rule, source = (finding.rule, finding.source) if finding else (None, None)
+        entries.append(GapEntry(entry.text, tuple(entry.items), rule, source, where.path, where.line, where.column))
+    return GapView(
+        gap.kind, gap.title, gap.explanation, gap.found, tuple(gap.reasons), tuple(entries), gap.items, gap.findings
+    )
+
+
+def _finding_view(report: Report, finding: Finding) -> FindingView:
+    where = _located(report, finding.path)
+    return FindingView(
+        rule=finding.rule,
+        source=finding.source,
+        message=finding.text,
+        rule_message=finding.message,
+        details=tuple(finding.details),
+        severity=finding.severity,
+        gap=finding.gap,
+        gap_title=GAP_KINDS[finding.gap][0] if finding.gap else None,
+        items=tuple(finding.items),
+        path=where.path,
+        line=where.line,
+        column=where.column,
+        waived=bool(finding.waiver),
+        waiver=finding.waiver,
+    )
+
+
+def _advice(report: Report) -> tuple[AdviceView, ...]:
+    shown = []
+    for advice in report.advice:
+        where = _located(report, advice.path, advice.word, advice.occurrence)
+        waived = bool(advice.waiver)
+        shown.append(
+            AdviceView(
+                advice.id, advice.message, where.path, where.line, where.column, advice.word, waived, advice.waiver
+            )
+        )
+    return tuple(shown)
+
+
+def _assessment(report: Report, sections: tuple[SectionView, ...]) -> Assessment:
+    findings = tuple(_finding_view(report, finding) for finding in report.findings)
+    notes = []
+    for result in report.items:
+        if result.applies:
+            where = _located(report, result.path)
+            notes += [NoteView(result.item.id, note, where.path, where.line, where.column) for note in result.notes]
+    unused = report.unused_waivers
+    return Assessment(
+        score=report.score,
+        checklist=f"{report.checklist.id} {report.checklist.version}",
+        gaps_found=len(report.gaps_found),
+        gaps=tuple(_gap_view(report, gap) for gap in report.gaps),
+        findings=findings,
+        other_findings=tuple(finding for finding in findings if not finding.gap),
+        notes=tuple(notes),
+        advice=_advice(report),
+        waivers=tuple(WaiverView(w.rule, w.reason.strip(), w.rule not in unused) for w in report.card.waivers),
+        sections=tuple(SectionScore(section.id, section.title, section.score) for section in sections),
+    )
+
+
+def assessment(report: Report) -> Assessment:
+    """Completeness, the paper's six gaps and the rule findings: what every format shows about them."""
+    return build(report).assessment
+
+
+def _checklist_view(card: CardBase, checklist: Checklist, newer: str | None) -> ChecklistView:
+    text = f"{checklist.id} {checklist.version}"
+    if card.checklist.version != checklist.version:
+        text += f" (the card was written for {card.checklist.version})"
+    if newer and newer != checklist.version:
+        text += f" ({newer} is current)"
+    return ChecklistView(checklist.id, checklist.version, checklist.title, checklist.reference, text)
+
+
+def _evaluation_view(report: Report) -> EvaluationView:
     evaluation = report.card.evaluation
     phases = evaluation.phases()
     rows = evaluation.model_dump(mode="json")
-    for table in ("distribution_metrics", "paired_metrics", "memorisation", "reader_studies", "downstream"):
-        rows[table] = [{key: _stated(value) for key, value in row.items()} for row in rows[table]]
-    rows["phases"] = [{"number": n, "name": PHASE_NAMES[n]} for n in phases]
-    rows["model_space_only"] = phases == [1]
-    rows["has_results"] = bool(
-        phases or evaluation.memorisation or evaluation.subgroups or evaluation.statistical_tests
+    return EvaluationView(
+        phases=tuple(Phase(n, PHASE_NAMES[n]) for n in phases),
+        model_space_only=phases == [1],
+        has_results=bool(phases or evaluation.memorisation or evaluation.subgroups or evaluation.statistical_tests),
+        distribution_metrics=_rows(rows["distribution_metrics"]),
+        paired_metrics=_rows(rows["paired_metrics"]),
+        downstream=_rows(rows["downstream"]),
+        reader_studies=_rows(rows["reader_studies"]),
+        memorisation=_rows(rows["memorisation"]),
+        subgroups=_frozen(rows["subgroups"]),
+        statistical_tests=_rows(rows["statistical_tests"], correction=NONE_STATED),
+        prospective_studies=tuple(evaluation.prospective_studies),
+        monitoring=tuple(evaluation.monitoring),
     )
-    return rows
 
 
-def _located(report: Report, path: str, words: str = "", occurrence: int = 0) -> dict[str, Any]:
-    location = report.locate(path, words, occurrence)
-    return {"path": path, "line": location.line, "column": location.col}
+def _located_entries(assessed: Assessment) -> tuple[LocatedEntry, ...]:
+    """Every gap reason and finding with the card path and line:col it concerns, in report order."""
+    entries = [
+        LocatedEntry(gap.title, entry.rule or "", entry.path, entry.line, entry.column, "")
+        for gap in assessed.gaps
+        if gap.found
+        for entry in gap.entries
+    ]
+    entries += [
+        LocatedEntry("Other finding", f.rule, f.path, f.line, f.column, f.waiver) for f in assessed.other_findings
+    ]
+    return tuple(entries)
 
 
-def _finding_view(report: Report, finding: Finding) -> dict[str, Any]:
-    return {
-        "rule": finding.rule,
-        "source": finding.source,
-        "message": finding.text,
-        "rule_message": finding.message,
-        "details": list(finding.details),
-        "severity": finding.severity,
-        "gap": finding.gap,
-        "gap_title": GAP_KINDS[finding.gap][0] if finding.gap else None,
-        "items": list(finding.items),
-        **_located(report, finding.path),
-        "waived": bool(finding.waiver),
-        "waiver": finding.waiver,
-    }
-
-
-def assessment(report: Report) -> dict[str, Any]:
-    """Completeness, the paper's six gaps and the rule findings: what every format shows about them."""
-    return {
-        "score": report.score,
-        "checklist": f"{report.checklist.id} {report.checklist.version}",
-        "gaps_found": len(report.gaps_found),
-        "gaps": [
-            {
-                "id": gap.kind,
-                "title": gap.title,
-                "explanation": gap.explanation,
-                "found": gap.found,
-                "reasons": list(gap.reasons),
-                "entries": [
-                    {
-                        "text": entry.text,
-                        "items": list(entry.items),
-                        "rule": entry.finding.rule if entry.finding else None,
-                        "source": entry.finding.source if entry.finding else None,
-                        **_located(report, entry.path),
-                    }
-                    for entry in gap.entries
-                ],
-                "items": list(gap.items),
-                "findings": list(gap.findings),
-            }
-            for gap in report.gaps
-        ],
-        "findings": [_finding_view(report, finding) for finding in report.findings],
-        "other_findings": [_finding_view(report, finding) for finding in report.findings if not finding.gap],
-        "notes": [
-            {"item": result.item.id, "note": note, **_located(report, result.path)}
-            for result in report.items
-            if result.applies
-            for note in result.notes
-        ],
-        "advice": [
-            {
-                "id": advice.id,
-                "message": advice.message,
-                **_located(report, advice.path, advice.word, advice.occurrence),
-                "words": advice.word,
-                "waived": bool(advice.waiver),
-                "waiver": advice.waiver,
-            }
-            for advice in report.advice
-        ],
-        "waivers": [
-            {"rule": w.rule, "reason": w.reason.strip(), "used": w.rule not in report.unused_waivers}
-            for w in report.card.waivers
-        ],
-        "sections": [
-            {"id": section.section.id, "title": section.section.title, "score": section.score}
-            for section in report.sections
-        ],
-    }
-
-
-def _checklist_label(card: CardBase, checklist: Checklist) -> str:
-    label = f"{checklist.id} {checklist.version}"
-    if card.checklist.version != checklist.version:
-        label += f" (the card was written for {card.checklist.version})"
-    newer = newer_version(card, checklist)
-    if newer and newer != checklist.version:
-        label += f" ({newer} is current)"
-    return label
-def _facts_view(report: Report) -> dict[str, Any]:
-    """The format-2 blocks as plain data (None or [] when the card does not give them)."""
+def _facts_view(report: Report, assessed: Assessment) -> FactsView:
     card = report.card
     evaluation = card.evaluation
-    scope = evaluation.scope
     furthest = evaluation.furthest_phase()
-    return {
-        "format": card.format_version,
-        "labelling": card.labelling.model_dump(mode="json") if card.labelling else None,
-        "problem": card.problem.model_dump(mode="json") if card.problem else None,
-        "data_sources": [source.model_dump(mode="json") for source in card.data_sources],
-        "ethics": card.ethics.model_dump(mode="json") if card.ethics else None,
-        "scope": scope.model_dump(mode="json") if scope else None,
-        "furthest_phase": {"number": furthest, "name": PHASE_NAMES.get(furthest, "no results")},
-        "reader_tasks": [
-            {"name": study.name or f"reader study {n + 1}", "task": study.task or "not stated (read as realism)"}
+    problem = card.problem.model_dump(mode="json") if card.problem else None
+    if problem is not None:
+        problem["clinical_need"] = {key: _stated(value) for key, value in problem["clinical_need"].items()}
+    return FactsView(
+        format=card.format_version,
+        labelling=_optional(card.labelling),
+        problem=_frozen(problem),
+        data_sources=tuple(_frozen(source.model_dump(mode="json")) for source in card.data_sources),
+        ethics=_optional(card.ethics),
+        scope=_optional(evaluation.scope),
+        furthest_phase=Phase(furthest, PHASE_NAMES.get(furthest, "no results")),
+        reader_tasks=tuple(
+            ReaderTask(study.name or f"reader study {n + 1}", study.task or f"{NOT_STATED} (read as realism)")
             for n, study in enumerate(evaluation.reader_studies)
-        ],
-        "prompt_alignment": [
-            {key: _stated(value) for key, value in row.model_dump(mode="json").items()}
-            for row in evaluation.prompt_alignment
-        ],
-        "claims": [claim.model_dump(mode="json") for claim in card.claims],
-        "waivers": assessment(report)["waivers"],
-        "located": _located_entries(report),
-        "advice": assessment(report)["advice"],
-    }
+        ),
+        prompt_alignment=_rows(row.model_dump(mode="json") for row in evaluation.prompt_alignment),
+        claims=_rows((claim.model_dump(mode="json") for claim in card.claims), result=NOT_GIVEN, test=NOT_GIVEN),
+        waivers=assessed.waivers,
+        located=_located_entries(assessed),
+        advice=assessed.advice,
+    )
 
 
-def _located_entries(report: Report) -> list[dict[str, Any]]:
-    """Every gap reason and finding with the card path and line:col it concerns, in report order."""
-    entries = []
-    for gap in report.gaps_found:
-        for entry in gap.entries:
-            where = report.locate(entry.path)
-            rule = entry.finding.rule if entry.finding else ""
-            entries.append(
-                {
-                    "what": gap.title,
-                    "rule": rule,
-                    "path": entry.path,
-                    "line": where.line,
-                    "column": where.col,
-                    "waiver": "",
-                }
-            )
-    for finding in report.findings:
-        if not finding.gap:
-            where = report.locate(finding.path)
-            entries.append(
-                {
-                    "what": "Other finding",
-                    "rule": finding.rule,
-                    "path": finding.path,
-                    "line": where.line,
-                    "column": where.col,
-                    "waiver": finding.waiver,
-                }
-            )
-    return entries
+def _or_not_stated(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values) or (NOT_STATED,)
 
 
-def build(report: Report) -> dict[str, Any]:
-    """Everything an output template may show, in display order."""
-    checklist, card = report.checklist, report.card
-    by_id = {result.section.id: result for result in report.sections}
-    order = [s for s in CARD_ORDER if s in by_id] + [s for s in by_id if s not in CARD_ORDER]
-    items = {result.item.id: result for result in report.items}
-    sections = []
-    for section_id in order:
-        result = by_id[section_id]
-        sections.append(
-            {
-                "id": section_id,
-                "title": result.section.title,
-                "intro": result.section.intro,
-                "score": result.score,
-                "items": [_item_view(item) for item in result.applicable],
-                "other_kinds": [item.item.id for item in result.items if not item.applies],
-            }
-        )
-    limits = []
-    for limit in checklist.intrinsic_limits:
-        acknowledged = items.get(limit.item)
-        limits.append(
-            {
-                "id": limit.id,
-                "title": limit.title,
-                "statement": limit.statement,
-                "status": acknowledged.status if acknowledged else UNANSWERED,
-                "status_label": STATUS_LABELS[acknowledged.status if acknowledged else UNANSWERED],
-            }
-        )
-    counts = report.counts()
-    return {
-        "ethicard_version": __version__,
-        "card_format": CARD_FORMAT_VERSION,
-        "checklist": {
-            "id": checklist.id,
-            "version": checklist.version,
-            "title": checklist.title,
-            "reference": checklist.reference,
-            "label": _checklist_label(card, checklist),
-        },
-        "about": card.about.model_dump(mode="json"),
-        "score": report.score,
-        "counts": [{"status": s, "label": STATUS_LABELS[s], "count": n} for s, n in counts.items()],
-        "sections": sections,
-        "intrinsic_limits": limits,
-        "evaluation": _evaluation_view(report),
-        "assessment": assessment(report),
-        "facts": _facts_view(report),
-        "status_labels": STATUS_LABELS,
-    }
+def _about(card: CardBase) -> About:
+    about = card.about
+    facts: list[tuple[str, str | None]] = [("Kind", about.kind), ("Task", about.task), ("Modality", about.modality)]
+    facts += [("Release", about.release), ("Licence", about.license)]
+    if about.base_model:
+        facts.append(("Base model", about.base_model))
+    return About(
+        kind=about.kind,
+        name=about.name,
+        version=about.version or "",
+        task=about.task or NOT_STATED,
+        modality=about.modality or NOT_STATED,
+        release=about.release or NOT_STATED,
+        license=about.license or NOT_STATED,
+        base_model=about.base_model or None,
+        authors=_or_not_stated(about.authors),
+        contact=about.contact or NOT_STATED,
+        links=MappingProxyType({name: str(url) for name, url in about.links.items()}),
+        intended_uses=_or_not_stated(about.intended_uses),
+        out_of_scope_uses=_or_not_stated(about.out_of_scope_uses),
+        training_data=tuple(_frozen(source.model_dump(mode="json")) for source in about.training_data),
+        facts=tuple(Fact(name, str(_stated(value))) for name, value in facts),
+    )
 
 
-def summary(report: Report) -> dict[str, Any]:
-    """What a one-page summary shows (for a paper's main text, a reviewer or a release page): what
-    the work is, completeness, the six gaps, the intrinsic limits, waivers and the contact."""
+def build(report: Report) -> CardView:
+    """The view of the report: sections in the checklist's order, every status, gap, finding and
+    note located, placeholders filled in."""
+    limits = _limits(report)
+    newer = newer_version(report.card, report.checklist)
+    sections = tuple(_section_view(result, limits) for result in report.sections)
+    assessed = _assessment(report, sections)
+    return CardView(
+        ethicard_version=__version__,
+        card_format=CARD_FORMAT_VERSION,
+        file=getattr(getattr(report.card, "_source", None), "file", "") or "<card>",
+        answered_version=report.card.checklist.version,
+        newer_version=newer,
+        not_stated=NOT_STATED,
+        statuses=STATUSES,
+        checklist=_checklist_view(report.card, report.checklist, newer),
+        about=_about(report.card),
+        score=report.score,
+        counts=tuple(Count(status, STATUSES[status].label, n) for status, n in report.counts().items()),
+        sections=sections,
+        intrinsic_limits=limits,
+        evaluation=_evaluation_view(report),
+        assessment=assessed,
+        facts=_facts_view(report, assessed),
+    )
+
+
+# --- the one-page summary ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryGap:
+    id: str
+    title: str
+    found: bool
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryLimit:
+    title: str
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryWaiver:
+    label: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SummarySection:
+    title: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryView:
+    """What a one-page summary shows (for a paper's main text, a reviewer or a release page)."""
+
+    ethicard_version: str
+    checklist: ChecklistView
+    name: str
+    version: str
+    kind: str
+    facts: tuple[Fact, ...]
+    score: float
+    counts: tuple[Count, ...]
+    sections: tuple[SummarySection, ...]
+    gaps_found: int
+    gaps_total: int
+    gaps: tuple[SummaryGap, ...]
+    other_findings: int
+    intrinsic_limits: tuple[SummaryLimit, ...]
+    waivers: tuple[SummaryWaiver, ...]
+    contact: str
+    card_link: str
+
+
+def summary(report: Report) -> SummaryView:
+    """The summary of the card's view: what the work is, completeness, the six gaps, the intrinsic
+    limits, waivers and the contact."""
     shown = build(report)
-    about = shown["about"]
-    facts = [("Kind", about["kind"]), ("Task", about.get("task")), ("Modality", about.get("modality"))]
-    facts += [("Release", about.get("release")), ("Licence", about.get("license"))]
-    if about.get("base_model"):
-        facts.append(("Base model", about["base_model"]))
-    gaps = shown["assessment"]["gaps"]
-    links = about.get("links") or {}
-    return {
-        "ethicard_version": shown["ethicard_version"],
-        "checklist": shown["checklist"],
-        "name": about["name"],
-        "version": about.get("version") or "",
-        "kind": about["kind"],
-        "facts": [{"label": label, "value": _stated(value)} for label, value in facts],
-        "score": shown["score"],
-        "counts": [entry for entry in shown["counts"] if entry["count"]],
-        "sections": [{"title": s["title"], "score": s["score"]} for s in shown["sections"]],
-        "gaps_found": shown["assessment"]["gaps_found"],
-        "gaps_total": len(gaps),
-        "gaps": [
-            {"id": gap["id"], "title": gap["title"], "found": gap["found"], "items": gap["items"]} for gap in gaps
-        ],
-        "other_findings": len(shown["assessment"]["other_findings"]),
-        "intrinsic_limits": [
-            {"title": limit["title"], "status": limit["status"], "status_label": limit["status_label"]}
-            for limit in shown["intrinsic_limits"]
-        ],
-        "waivers": [{"label": w["rule"], "reason": w["reason"]} for w in shown["assessment"]["waivers"]],
-        "contact": _stated(about.get("contact")),
-        "card_link": links.get("card", ""),
-    }
+    about, assessed = shown.about, shown.assessment
+    return SummaryView(
+        ethicard_version=shown.ethicard_version,
+        checklist=shown.checklist,
+        name=about.name,
+        version=about.version,
+        kind=about.kind,
+        facts=about.facts,
+        score=shown.score,
+        counts=tuple(count for count in shown.counts if count.count),
+        sections=tuple(SummarySection(section.title, section.score) for section in shown.sections),
+        gaps_found=assessed.gaps_found,
+        gaps_total=len(assessed.gaps),
+        gaps=tuple(SummaryGap(gap.id, gap.title, gap.found, gap.items) for gap in assessed.gaps),
+        other_findings=len(assessed.other_findings),
+        intrinsic_limits=tuple(SummaryLimit(x.title, x.status, x.status_label) for x in shown.intrinsic_limits),
+        waivers=tuple(SummaryWaiver(w.rule, w.reason) for w in assessed.waivers),
+        contact=about.contact,
+        card_link=about.links.get("card", ""),
+    )
+
+
+def plain(value: Any) -> Any:
+    """A part of the view as JSON data: dataclasses as objects (fields in order), tuples as lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {key: plain(inner) for key, inner in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(inner) for inner in value]
+    return value
