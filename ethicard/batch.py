@@ -188,7 +188,9 @@ def _in_pool(
     # Chunks keep the workers evenly busy and the records flowing, and are large enough to make
     # passing work between processes cheap next to checking a card.
     chunksize = max(1, min(32, len(paths) // (workers * 8)))
-    with multiprocessing.Pool(workers, _start_worker, (checklist, max_bytes, options)) as pool:
+    # fork: workers start warm, with ethicard imported and the checklist loaded (3.14 defaults to forkserver)
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with context.Pool(workers, _start_worker, (checklist, max_bytes, options)) as pool:
         yield from pool.imap(_check_in_worker, paths, chunksize)
 
 
