@@ -1,9 +1,12 @@
-"""Shortcuts give what the long way gives: answers in plain paragraphs skip Python-Markdown in the
+"""Shortcuts give what the long way gives: a one-card command ends its process without the
+interpreter's teardown but with all its output, answers in plain paragraphs skip Python-Markdown in the
 HTML card (the HTML made for them directly is the HTML that Python-Markdown and nh3 make of them),
 and the text heuristics read an ASCII text without searching in any case."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from ethicard import escape, heuristics
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "cxr-ldm" / "card.yaml"
+SCRIPT = Path(sys.executable).parent / "ethicard"
 
 # Words of prose, and the characters and line shapes that Markdown or nh3 read specially.
 PIECES = (
@@ -149,3 +153,30 @@ def test_ascii_texts_give_the_phrases_any_text_gives(text: str) -> None:
         for negation in (True, False):
             found = heuristics.find(text, phrases, negation=negation)
             assert found == heuristics.find(other, phrases, negation=negation)
+
+
+def test_a_reader_that_stops_early_ends_a_one_card_command_quietly(tmp_path: Path) -> None:
+    """A one-card command ends its own process after flushing: a closed pipe is no traceback."""
+    process = subprocess.Popen(
+        [str(SCRIPT), "render", str(EXAMPLE), "-f", "html"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # a reader gone before the card is written, like `| head -c 0`
+    err = process.stderr.read()
+    assert process.wait(timeout=120) == 1
+    assert err == b""
+
+
+def test_a_process_that_ends_itself_prints_what_a_returning_main_prints(tmp_path: Path) -> None:
+    """``main()`` run as the command ends the process itself; ``main(argv)`` returns: same output."""
+    returning = "import sys\nfrom ethicard.cli import main\nsys.exit(main(sys.argv[1:]))"
+    for args in (["render", str(EXAMPLE), "-f", "md"], ["check", str(EXAMPLE), "--format", "json"]):
+        ending = subprocess.run([str(SCRIPT), *args], cwd=tmp_path, capture_output=True, timeout=120, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", returning, *args], cwd=tmp_path, capture_output=True, timeout=120, check=False
+        )
+        assert (ending.returncode, ending.stdout, ending.stderr) == (done.returncode, done.stdout, done.stderr)
+        assert len(ending.stdout) > 1000
