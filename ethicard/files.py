@@ -39,20 +39,8 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, newline: st
     """Write ``text`` (or bytes) to ``path`` through a temporary file in the same folder and a
     rename, so a reader never sees half a file and a failure leaves the old file as it was."""
     named = _pure(os.fspath(path))
-    try:
-        os.stat(named)
-    except FileNotFoundError:
-        pass  # a new file, or a broken link: written where the link points
-    except OSError as exc:  # a loop of symbolic links, a path through a file, ...
-        raise UsageError(f"{named}: cannot be written ({exc.strerror or exc})") from None
-    target = os.path.realpath(named)  # through a link: replace the file it points to, keep the link
+    target = _writable(named)
     folder = os.path.dirname(target)
-    if not os.path.isdir(folder):
-        raise UsageError(f"{named}: the folder {_parent(named)} does not exist")
-    if os.path.isdir(target):
-        raise UsageError(f"{named} is a folder; name the output file")
-    if os.path.exists(target) and not os.path.isfile(target):
-        raise UsageError(f"{named} is not a regular file (a device or a pipe); name an output file")
     _remove_stale_temporaries(target)
     try:
         handle, temporary = _temporary(folder, os.path.basename(target))
@@ -75,6 +63,25 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, newline: st
         if isinstance(exc, OSError):
             raise UsageError(f"{named}: cannot be written ({exc.strerror or exc})") from None
         raise
+
+
+def _writable(named: str) -> str:
+    """The file a write to ``named`` replaces (through a link, the file it points to, keeping the
+    link), refused when it cannot be a regular file in an existing folder."""
+    try:
+        os.stat(named)
+    except FileNotFoundError:
+        pass  # a new file, or a broken link: written where the link points
+    except OSError as exc:  # a loop of symbolic links, a path through a file, ...
+        raise UsageError(f"{named}: cannot be written ({exc.strerror or exc})") from None
+    target = os.path.realpath(named)
+    if not os.path.isdir(os.path.dirname(target)):
+        raise UsageError(f"{named}: the folder {_parent(named)} does not exist")
+    if os.path.isdir(target):
+        raise UsageError(f"{named} is a folder; name the output file")
+    if os.path.exists(target) and not os.path.isfile(target):
+        raise UsageError(f"{named} is not a regular file (a device or a pipe); name an output file")
+    return target
 
 
 _NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
