@@ -1,10 +1,12 @@
 """Shortcuts give what the long way gives: a one-card command ends its process without the
 interpreter's teardown but with all its output, answers in plain paragraphs skip Python-Markdown in the
 HTML card (the HTML made for them directly is the HTML that Python-Markdown and nh3 make of them),
-and the text heuristics read an ASCII text without searching in any case."""
+the text heuristics read an ASCII text without searching in any case, and a card with no ' #'
+after a value is not parsed a second time for comment warnings."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +16,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ethicard import escape, heuristics
+from ethicard import escape, heuristics, loader
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "cxr-ldm" / "card.yaml"
@@ -180,3 +182,24 @@ def test_a_process_that_ends_itself_prints_what_a_returning_main_prints(tmp_path
         )
         assert (ending.returncode, ending.stdout, ending.stderr) == (done.returncode, done.stdout, done.stderr)
         assert len(ending.stdout) > 1000
+
+
+YAML_PIECES = ("a: ", "b: ", "- ", "  ", "\t", "x", "2D", "'q'", '"d"', "#", " #", "  #", "\n", "\r\n", "\u00a0", "|")
+YAML_TEXT = st.lists(st.sampled_from(YAML_PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(YAML_TEXT)
+@example("about:\n  name: a 2D model # and 3D\n")
+@example("about:\n  # a whole-line comment\n  name: x  # set off\n")
+def test_comment_warnings_are_the_same_without_the_shortcut(text: str) -> None:
+    quick = loader.trailing_comments(text, "c.yaml")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loader, "_COMMENT_CANDIDATE", re.compile(""))  # every text parsed
+        assert quick == loader.trailing_comments(text, "c.yaml")
+
+
+def test_the_example_card_is_not_parsed_again_for_comment_warnings() -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert not loader._COMMENT_CANDIDATE.search(text)  # its comments are whole lines
+    assert loader.trailing_comments(text.replace("kind: model", "kind: model # or not", 1), "c.yaml")
