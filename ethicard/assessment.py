@@ -233,6 +233,17 @@ def _score(results: tuple[ItemResult, ...]) -> float:
     return round(100 * sum(_CREDIT.get(r.status, 0.0) for r in counted) / len(counted), 1)
 
 
+def _answers(card: CardBase) -> dict[str, Answer]:
+    """The card's answers by item id, gathered once (:meth:`CardBase.answer` looks through every section)."""
+    answers = getattr(card, "answers")  # noqa: B009 - added per checklist by card_model
+    return {
+        item: answer
+        for section in vars(answers).values()
+        for item, answer in vars(section).items()
+        if answer is not None
+    }
+
+
 def assess(card: CardBase, checklist: Checklist) -> Report:
     """Compute the report for a validated card.
 
@@ -241,6 +252,7 @@ def assess(card: CardBase, checklist: Checklist) -> Report:
     """
     kind, format_2 = card.about.kind, card.format_version >= 2
     intrinsic = {limit.item for limit in checklist.intrinsic_limits}
+    answers = _answers(card)
     sections = tuple(
         SectionResult(
             section,
@@ -248,7 +260,7 @@ def assess(card: CardBase, checklist: Checklist) -> Report:
                 ItemResult(
                     section,
                     item,
-                    card.answer(item.id),
+                    answers.get(item.id),
                     kind in item.kinds,
                     partial_says_missing=format_2,
                     always_applies=item.id in intrinsic,

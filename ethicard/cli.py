@@ -9,11 +9,13 @@ Heavy modules are imported inside the commands, so ``--help`` starts fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
+import gc
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .completion import REQUEST, SHELLS
@@ -91,7 +93,16 @@ def _epilog(command: str) -> str:
     return f"examples:\n{examples}\n\n{EXIT_CODES}" if examples else EXIT_CODES
 
 
-def _parser() -> argparse.ArgumentParser:
+class _Unbuilt:
+    """Stands for the parser of a command not asked for: its options are not built (see ``_parser``)."""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``only``, a command name, only that command's parser is built
+    (a few milliseconds of every start), which parses that command's arguments the same."""
     parser = argparse.ArgumentParser(
         prog="ethicard",
         description="Disclosure cards for medical image synthesis (MISyn): fill in, check, render.",
@@ -109,6 +120,8 @@ def _parser() -> argparse.ArgumentParser:
 
         @staticmethod
         def add_parser(name: str, **kwargs: str) -> argparse.ArgumentParser:
+            if only is not None and name != only:
+                return _Unbuilt()  # type: ignore[return-value]
             return subparsers.add_parser(
                 name,
                 description=_HELP.get(name, (kwargs.get("help"), []))[0],
@@ -653,14 +666,57 @@ def _debug(args: argparse.Namespace) -> bool:
     return bool(args.debug) or os.environ.get("ETHICARD_DEBUG") == "1"
 
 
+# Commands that read one card (or none) and start no worker processes: run as the ``ethicard``
+# process, they skip the interpreter's teardown (freeing every object one by one), which takes
+# longer than checking the card.  Everything they print is flushed first.
+_ONE_CARD = frozenset({"init", "render", "schema", "badge", "crosswalk", "diff", "migrate", "changelog", "form"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    """The ``ethicard`` command; ``argv`` None means this process's own arguments, and then a
+    one-card command ends the process itself (with :func:`os._exit`) once its output is flushed."""
+    parser = _parser(None if REQUEST in os.environ else _named_command(sys.argv[1:] if argv is None else argv))
     if REQUEST in os.environ:  # a Tab pressed in a shell that loaded `ethicard completion`
         from .completion import complete
 
         complete(parser)  # answers and ends the process
         return EXIT_USAGE
     args = parser.parse_args(argv)
+    whole_process = argv is None and _one_card(args)
+    if whole_process:
+        gc.disable()  # a short run: no cycles worth collecting before it ends
+    code = _run(args)
+    if whole_process:
+        os._exit(_flushed(code))
+    return code
+
+
+def _named_command(argv: Sequence[str]) -> str | None:
+    """The command the arguments name, when they name one: the first that is not an option (the
+    options before a command take no value)."""
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    return first if first in _COMMANDS else None
+
+
+def _one_card(args: argparse.Namespace) -> bool:
+    if args.command == "check":
+        return args.jobs == 1 and args.images is None and len(args.files) == 1 and not os.path.isdir(args.files[0])
+    return args.command in _ONE_CARD
+
+
+def _flushed(code: int) -> int:
+    """Flush standard output and error before the process ends without the interpreter's teardown."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped early (e.g. `| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = max(code, EXIT_PROBLEMS)
+    with contextlib.suppress(BrokenPipeError, ValueError):  # nowhere left to say anything
+        sys.stderr.flush()
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
     debug = _debug(args)
     # pydantic looks for plugins by scanning every installed distribution's entry points at the first
     # validation; the command line uses none, so it skips the scan (set the variable empty to use them).
@@ -669,6 +725,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = _COMMANDS[args.command](args)
         sys.stdout.flush()  # here, so that a full disk behind standard output is reported like any failure
         return code
+    except BrokenPipeError:  # the reader stopped early (e.g. `| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PROBLEMS
     except OSError as exc:
         if exc.errno not in _MACHINE_ERRNOS:
             return _internal(exc, debug)
@@ -678,9 +737,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _failed(exc)
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # the reader stopped early (e.g. `| head`): stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_PROBLEMS
     except Exception as exc:
         return _internal(exc, debug)
 

@@ -236,6 +236,26 @@ def _plain_html(blocks: str) -> str:
     return "<p>" + escaped.replace("</p><br>\n<p>", "</p>\n<p>") + "</p>"
 
 
+# An answer in plain paragraphs, without a character that Markdown (as :func:`_converter` sets it
+# up) or nh3 would treat specially, becomes the same HTML without Python-Markdown, which costs
+# milliseconds to import and to run: each line starts with a letter (no list, quote, code block or
+# reference), has none of Markdown's inline characters, no tab, no space but single ones between
+# words (no hard line break), and no other white space.
+_PLAIN_LINE = r"[^\W\d_][^\\`*_<>&\[\]!\s]*(?: [^\\`*_<>&\[\]!\s]+)*"
+_PLAIN_PARAGRAPHS = re.compile(rf"{_PLAIN_LINE}(?:\n{_PLAIN_LINE})*(?:\n\n{_PLAIN_LINE}(?:\n{_PLAIN_LINE})*)*")
+
+
+def _paragraphs_html(source: str) -> str:
+    """Markdown as sanitised HTML: Python-Markdown and nh3, or the same result made directly for
+    plain paragraphs (``tests/test_escape_properties.py`` compares the two)."""
+    if not source.strip():
+        return ""  # as Python-Markdown gives it
+    stripped = source.strip("\n")
+    if _PLAIN_PARAGRAPHS.fullmatch(stripped):
+        return "<p>" + stripped.replace("\n\n", "</p>\n<p>") + "</p>"
+    return sanitise_html(_converter().reset().convert(source))
+
+
 def html_markdown(text: object) -> Markup:
     """An answer's Markdown as safe HTML: rendered, then sanitised; raw HTML in the answer shows as
     text.  Blocks beyond the work budget (see :data:`MARKDOWN_BUDGET`) are shown as plain text:
@@ -265,7 +285,7 @@ def html_markdown(text: object) -> Markup:
             budget[0] -= _PLACEHOLDER_COST
             blocks.append(f"ethicardplain{salt}x{len(plain)}y")
             plain.append([block])
-    html = sanitise_html(_converter().reset().convert("\n\n".join(blocks)))
+    html = _paragraphs_html("\n\n".join(blocks))
     if plain:
         shown = [_plain_html("\n\n".join(run)) for run in plain]
         placeholder = re.compile(rf"(?:<p>)?ethicardplain{salt}x(\d+)y(?:</p>)?")

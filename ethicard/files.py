@@ -3,12 +3,12 @@ them and as UTF-8 text; an output is written whole or not at all, and never over
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import re
 import stat
-import tempfile
 import time
-from pathlib import Path
 
 from .errors import EnvironmentFailure, EthicardError, Problem, UsageError
 
@@ -39,24 +39,12 @@ def read_regular(path: str | os.PathLike[str], limit: int = -1) -> bytes:
 def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, newline: str = "") -> None:
     """Write ``text`` (or bytes) to ``path`` through a temporary file in the same folder and a
     rename, so a reader never sees half a file and a failure leaves the old file as it was."""
-    named = Path(path)
-    try:
-        os.stat(named)
-    except FileNotFoundError:
-        pass  # a new file, or a broken link: written where the link points
-    except OSError as exc:  # a loop of symbolic links, a path through a file, ...
-        raise UsageError(f"{named}: cannot be written ({exc.strerror or exc})") from None
-    target = Path(os.path.realpath(named))  # through a link: replace the file it points to, keep the link
-    folder = target.parent
-    if not folder.is_dir():
-        raise UsageError(f"{named}: the folder {named.parent} does not exist")
-    if target.is_dir():
-        raise UsageError(f"{named} is a folder; name the output file")
-    if target.exists() and not target.is_file():
-        raise UsageError(f"{named} is not a regular file (a device or a pipe); name an output file")
+    named = _pure(os.fspath(path))
+    target = _writable(named)
+    folder = os.path.dirname(target)
     _remove_stale_temporaries(target)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        handle, temporary = _temporary(folder, os.path.basename(target))
     except OSError as exc:
         raise EnvironmentFailure(f"{named}: cannot write in {folder} ({exc.strerror or exc})") from None
     try:
@@ -65,42 +53,82 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, newline: st
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        if target.exists():
-            os.chmod(temporary, target.stat().st_mode & 0o7777)
+        if os.path.exists(target):
+            os.chmod(temporary, os.stat(target).st_mode & 0o7777)
         else:
             os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     except BaseException as exc:
-        Path(temporary).unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
         if isinstance(exc, OSError):
             raise EnvironmentFailure(f"{named}: cannot be written ({exc.strerror or exc})") from None
         raise
 
 
-def _remove_stale_temporaries(target: Path) -> None:
-    """Remove this output's temporary files that a killed process (SIGKILL) left an hour ago or
-    more: only names mkstemp makes for it, ``.NAME.XXXXXXXX.tmp``, so no file of anyone else."""
-    ours = re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp")
+def _writable(named: str) -> str:
+    """The file a write to ``named`` replaces (through a link, the file it points to, keeping the
+    link), refused when it cannot be a regular file in an existing folder."""
     try:
-        names = [name for name in os.listdir(target.parent) if ours.fullmatch(name)]
+        os.stat(named)
+    except FileNotFoundError:
+        pass  # a new file, or a broken link: written where the link points
+    except OSError as exc:  # a loop of symbolic links, a path through a file, ...
+        raise UsageError(f"{named}: cannot be written ({exc.strerror or exc})") from None
+    target = os.path.realpath(named)
+    if not os.path.isdir(os.path.dirname(target)):
+        raise UsageError(f"{named}: the folder {_parent(named)} does not exist")
+    if os.path.isdir(target):
+        raise UsageError(f"{named} is a folder; name the output file")
+    if os.path.exists(target) and not os.path.isfile(target):
+        raise UsageError(f"{named} is not a regular file (a device or a pipe); name an output file")
+    return target
+
+
+_NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+
+def _temporary(folder: str, name: str) -> tuple[int, str]:
+    """A new file ``.NAME.XXXXXXXX.tmp`` in ``folder``, open for writing and readable by its owner
+    only, as :func:`tempfile.mkstemp` makes it (which costs a start-up to import)."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        letters = "".join(_NAME_CHARS[byte % len(_NAME_CHARS)] for byte in os.urandom(8))
+        temporary = os.path.join(folder, f".{name}.{letters}.tmp")
+        try:
+            return os.open(temporary, flags, 0o600), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(17, "No usable temporary file name found", folder)
+
+
+def _remove_stale_temporaries(target: str) -> None:
+    """Remove this output's temporary files that a killed process (SIGKILL) left an hour ago or
+    more: only names :func:`_temporary` makes for it, ``.NAME.XXXXXXXX.tmp``, so no file of anyone else."""
+    folder, name = os.path.split(target)
+    ours = re.compile(rf"\.{re.escape(name)}\.[a-z0-9_]{{8}}\.tmp")
+    try:
+        names = [found for found in os.listdir(folder) if ours.fullmatch(found)]
     except OSError:
         return
-    for name in names:
-        left = target.parent / name
+    for found in names:
+        left = os.path.join(folder, found)
         try:
-            if stat.S_ISREG(left.lstat().st_mode) and time.time() - left.lstat().st_mtime > STALE_SECONDS:
-                left.unlink()
+            if stat.S_ISREG(os.lstat(left).st_mode) and time.time() - os.lstat(left).st_mtime > STALE_SECONDS:
+                os.unlink(left)
         except OSError:
             pass  # another process's, or already gone
 
 
 def refuse_same_file(output: str | os.PathLike[str], *inputs: str | os.PathLike[str]) -> None:
     """Refuse to write an output onto one of the inputs it is made from."""
-    out = Path(output)
+    out = _pure(os.fspath(output))
     for given in inputs:
-        source = Path(given)
+        source = _pure(os.fspath(given))
         try:
-            same = (out.exists() and source.exists() and out.samefile(source)) or out.resolve() == source.resolve()
+            same = (_exists(out) and _exists(source) and os.path.samefile(out, source)) or _resolved(out) == _resolved(
+                source
+            )
         except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
             reason = exc.strerror if isinstance(exc, OSError) else "a loop of symbolic links"
             raise UsageError(f"{output}: cannot be written ({reason or exc})") from None
@@ -180,3 +208,45 @@ def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
     start = raw.rfind(b"\n", 0, offset) + 1
     before = raw[start:offset].decode("utf-8", errors="replace")
     return raw.count(b"\n", 0, offset) + 1, len(before) + 1
+# ``pathlib`` costs a start-up to import; the few of its rules that outputs and messages depend on:
+
+
+def _parts(path: str) -> tuple[str, list[str]]:
+    lead = "//" if path.startswith("//") and not path.startswith("///") else "/" if path.startswith("/") else ""
+    return lead, [part for part in path.split("/") if part not in ("", ".")]
+
+
+def _pure(path: str) -> str:
+    """A path as :class:`pathlib.PurePosixPath` shows it: no empty or '.' parts, no trailing slash."""
+    lead, parts = _parts(path)
+    return lead + "/".join(parts) or "."
+
+
+def _parent(path: str) -> str:
+    """The folder part of a path, as :attr:`pathlib.PurePosixPath.parent` shows it."""
+    lead, parts = _parts(path)
+    return lead + "/".join(parts[:-1]) or "."
+
+
+def _exists(path: str) -> bool:
+    """:meth:`pathlib.Path.exists`: False for a missing file, a path through a file or a loop of
+    links, other errors (a folder not to be read) raised."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            return False
+        raise
+    return True
+
+
+def _resolved(path: str) -> str:
+    """The absolute path with links followed, as :meth:`pathlib.Path.resolve` gives it: a loop of
+    symbolic links raises RuntimeError."""
+    resolved = os.path.realpath(path)
+    try:
+        os.stat(resolved)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise RuntimeError(f"Symlink loop from {exc.filename!r}") from None
+    return resolved

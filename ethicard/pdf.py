@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -103,6 +102,8 @@ def html_to_pdf(html: str, *, timeout: float = TIMEOUT_SECONDS) -> bytes:
 
 def _print(binary: str, work: Path, html: str, timeout: float) -> bytes:
     """Print the locked-down page with Chromium in ``work``; the PDF's bytes."""
+    import subprocess  # only when printing a PDF: every HTML render imports this module
+
     page, output, profile = work / "card.html", work / "card.pdf", work / "profile"
     page.write_text(locked_down(html), encoding="utf-8", newline="")
     profile.mkdir()

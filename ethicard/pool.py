@@ -57,5 +57,7 @@ def ordered_map(
     import multiprocessing
 
     chunksize = 16 if total is None else max(1, min(32, total // (workers * 8)))
-    with multiprocessing.Pool(workers, _start, (function, args)) as pool:
+    # fork: workers start warm, with ethicard imported and the checklist loaded (3.14 defaults to forkserver)
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with context.Pool(workers, _start, (function, args)) as pool:
         yield from pool.imap(_run, items, chunksize)

@@ -215,12 +215,14 @@ def test_a_broken_checklist_is_reported_once_and_checks_no_card(ethicard: Ethica
     assert (result.code, result.out, result.err) == (1, "", "nowhere.yaml: no such file\n")
 
 
+WATCHED = ("jinja2", "markdown", "nh3", "pydantic", "subprocess", "yaml")
+
+
 def _imported(tmp_path: Path, *args: str) -> list[str]:
-    """Top-level packages among jinja2, markdown, pydantic and yaml that running the command imports."""
+    """Top-level packages among :data:`WATCHED` that running the command imports."""
     code = (
         "import sys\nfrom ethicard.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'jinja2', 'markdown', 'pydantic', 'yaml'}),"
-        " file=sys.stderr)"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(WATCHED)!r}), file=sys.stderr)"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, *args], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
@@ -236,10 +238,13 @@ def _imported(tmp_path: Path, *args: str) -> list[str]:
         (("check", "--help"), []),
         (("check", str(DATA / "minimal.yaml")), ["pydantic", "yaml"]),
         (("render", str(DATA / "minimal.yaml"), "-o", "card.md"), ["jinja2", "pydantic", "yaml"]),
-        (("render", str(DATA / "minimal.yaml"), "-o", "card.html"), ["jinja2", "markdown", "pydantic", "yaml"]),
+        (("render", str(DATA / "minimal.yaml"), "-o", "card.html"), ["jinja2", "markdown", "nh3", "pydantic", "yaml"]),
+        (("render", "plain.yaml", "-o", "card.html"), ["jinja2", "pydantic", "yaml"]),  # answers without Markdown
         (("form", str(DATA / "minimal.yaml"), "-o", "form.html"), ["jinja2", "pydantic", "yaml"]),
     ],
-    ids=["help", "version", "check-help", "check", "render-md", "render-html", "form"],
+    ids=["help", "version", "check-help", "check", "render-md", "render-html", "render-html-plain", "form"],
 )
 def test_each_command_imports_only_what_it_needs(tmp_path: Path, args: tuple[str, ...], allowed: list[str]) -> None:
+    plain = (DATA / "minimal.yaml").read_text(encoding="utf-8").replace("*realistic*", "realistic")
+    (tmp_path / "plain.yaml").write_text(plain, encoding="utf-8")
     assert _imported(tmp_path, *args) == allowed
