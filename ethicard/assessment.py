@@ -60,22 +60,26 @@ class ItemResult:
     @property
     def notes(self) -> tuple[str, ...]:
         """Plain-language warnings about how this item is answered."""
-        notes: list[str] = []
-        if self.answer is None or not self.applies:
+        answer = self.answer
+        if answer is None or not self.applies:
             return ()
-        if self.answer.review:
-            notes.append("the question changed since this answer was written: check it, then delete 'review: required'")
-        if self.answer.status is None and (self.answer.answer.strip() or self.answer.evidence):
-            notes.append("has an answer but an empty status, so it counts as unanswered (set its status)")
-        if self.status == NOT_APPLICABLE and not self.justified:
-            notes.append(f"marked not applicable without a reason (at least {MIN_REASON_WORDS} words)")
-        if self.status == ADDRESSED and not self.answer.evidence:
-            notes.append("marked addressed without evidence")
-        if self.status in ANSWERED and not self.answer.answer.strip():
-            notes.append(f"marked {self.status} with no answer text")
-        if self.partial_says_missing and self.status == PARTIAL and not self.answer.missing.strip():
-            notes.append("marked partial without saying what is missing (missing:)")
-        return tuple(notes)
+        return tuple(note for note, applies in self._note_tests(answer) if applies)
+
+    def _note_tests(self, answer: Answer) -> tuple[tuple[str, bool], ...]:
+        """Each warning with whether it applies to this answer, in the order they are shown."""
+        status, text = self.status, answer.answer.strip()
+        return (
+            ("the question changed since this answer was written: check it, then delete 'review: required'",
+             bool(answer.review)),
+            ("has an answer but an empty status, so it counts as unanswered (set its status)",
+             answer.status is None and bool(text or answer.evidence)),
+            (f"marked not applicable without a reason (at least {MIN_REASON_WORDS} words)",
+             status == NOT_APPLICABLE and not self.justified),
+            ("marked addressed without evidence", status == ADDRESSED and not answer.evidence),
+            (f"marked {status} with no answer text", status in ANSWERED and not text),
+            ("marked partial without saying what is missing (missing:)",
+             self.partial_says_missing and status == PARTIAL and not answer.missing.strip()),
+        )
 
     @property
     def gap_reason(self) -> str | None:
@@ -250,10 +254,19 @@ def assess(card: CardBase, checklist: Checklist) -> Report:
     Findings that rest on text (rules testing words) become advisory notes, beside the text
     heuristics; waivers answer findings outside the six gaps and notes, never a gap.
     """
+    sections = _section_results(card, checklist)
+    items = tuple(result for section in sections for result in section.items)
+    statuses = {result.item.id: result.status for result in items}
+    found, advice = _findings_and_advice(card, checklist, items, statuses)
+    return Report(card, checklist, sections, found, _gaps(items, found), advice)
+
+
+def _section_results(card: CardBase, checklist: Checklist) -> tuple[SectionResult, ...]:
+    """Every item of the checklist with the card's answer to it, section by section."""
     kind, format_2 = card.about.kind, card.format_version >= 2
     intrinsic = {limit.item for limit in checklist.intrinsic_limits}
     answers = _answers(card)
-    sections = tuple(
+    return tuple(
         SectionResult(
             section,
             tuple(
@@ -270,8 +283,13 @@ def assess(card: CardBase, checklist: Checklist) -> Report:
         )
         for section in checklist.sections
     )
-    items = tuple(result for section in sections for result in section.items)
-    statuses = {result.item.id: result.status for result in items}
+
+
+def _findings_and_advice(
+    card: CardBase, checklist: Checklist, items: tuple[ItemResult, ...], statuses: dict[str, AnswerState]
+) -> tuple[tuple[Finding, ...], tuple[Advice, ...]]:
+    """The rules' findings (located, waived where a waiver may answer them), and the advisory
+    notes: findings that rest on text, then the text heuristics."""
     paths = {result.item.id: result.path for result in items}
     waivers = {w.rule: w.reason.strip() for w in reversed(card.waivers)}
     findings, advice = [], []
@@ -284,5 +302,4 @@ def assess(card: CardBase, checklist: Checklist) -> Report:
             waiver = "" if finding.gap else waivers.get(finding.rule, "")
             findings.append(replace(finding, path=path, waiver=waiver))
     advice += [replace(note, waiver=waivers.get(note.id, "")) for note in heuristics.advise(card)]
-    found = tuple(findings)
-    return Report(card, checklist, sections, found, _gaps(items, found), tuple(advice))
+    return tuple(findings), tuple(advice)

@@ -224,50 +224,9 @@ def advise(card: CardBase) -> list[Advice]:
         )
     texts = list(_texts(card))
     if not card.evaluation.statistical_tests:
-        for item, path, text in texts:
-            if item == "significance_tests":
-                continue  # its answer is about tests; saying "significant" there is expected
-            found, nth = find(text, SIGNIFICANCE, negation=False, unless_after=frozenset({"clinical", "clinically"}))
-            p_value = _P_VALUE.search(text)
-            if not found and p_value:
-                found, nth = p_value.group(0), _occurrence(text, p_value.group(0), p_value.start())
-            if found:
-                notes.append(
-                    Advice(
-                        "significance_wording",
-                        f"The text says '{found}', but the card names no statistical test "
-                        "(evaluation.statistical_tests). If a significant difference is claimed, add the test "
-                        "and a claim with 'significant: true'; otherwise reword.",
-                        path,
-                        found,
-                        nth,
-                    )
-                )
+        notes += _significance_wording(texts)
     by_item = {item: (path, text) for item, path, text in texts if item}
-    for item in LIMIT_ITEMS:
-        path, text = by_item.get(item, ("", ""))
-        found, nth = find(text, REMOVABLE) if text else ("", 0)
-        if found:
-            notes.append(
-                Advice(
-                    "intrinsic_limit_called_removable",
-                    f"{item} says '{found}', as if future work could remove an intrinsic limit. No technical "
-                    "progress removes it; keep what future work may fix under design_limitations.",
-                    path,
-                    found,
-                    nth,
-                )
-            )
-        design = by_item.get("design_limitations", ("", ""))[1]
-        if text and design and (repeats(text, design) or shares_passage(text, design)):
-            notes.append(
-                Advice(
-                    "intrinsic_limit_repeats_design_limitations",
-                    f"{item} repeats the design limitations. Intrinsic limits hold for every synthetic image; "
-                    "acknowledge each in its own words.",
-                    path,
-                )
-            )
+    notes += _limit_wording(by_item)
     notes += _privacy(card, texts)
     notes += _facts_in_prose(card, by_item)
     return notes
@@ -320,3 +279,48 @@ def _facts_in_prose(card: CardBase, by_item: dict[str, tuple[str, str]]) -> list
                 )
             )
     return notes
+
+
+def _significance_wording(texts: list[tuple[str, str, str]]) -> Iterator[Advice]:
+    """'Significant' or a p-value in the prose of a card that names no statistical test."""
+    for item, path, text in texts:
+        if item == "significance_tests":
+            continue  # its answer is about tests; saying "significant" there is expected
+        found, nth = find(text, SIGNIFICANCE, negation=False, unless_after=frozenset({"clinical", "clinically"}))
+        p_value = _P_VALUE.search(text)
+        if not found and p_value:
+            found, nth = p_value.group(0), _occurrence(text, p_value.group(0), p_value.start())
+        if found:
+            yield Advice(
+                "significance_wording",
+                f"The text says '{found}', but the card names no statistical test "
+                "(evaluation.statistical_tests). If a significant difference is claimed, add the test "
+                "and a claim with 'significant: true'; otherwise reword.",
+                path,
+                found,
+                nth,
+            )
+
+
+def _limit_wording(by_item: dict[str, tuple[str, str]]) -> Iterator[Advice]:
+    """An intrinsic limit called removable by future work, or repeating the design limitations."""
+    design = by_item.get("design_limitations", ("", ""))[1]
+    for item in LIMIT_ITEMS:
+        path, text = by_item.get(item, ("", ""))
+        found, nth = find(text, REMOVABLE) if text else ("", 0)
+        if found:
+            yield Advice(
+                "intrinsic_limit_called_removable",
+                f"{item} says '{found}', as if future work could remove an intrinsic limit. No technical "
+                "progress removes it; keep what future work may fix under design_limitations.",
+                path,
+                found,
+                nth,
+            )
+        if text and design and (repeats(text, design) or shares_passage(text, design)):
+            yield Advice(
+                "intrinsic_limit_repeats_design_limitations",
+                f"{item} repeats the design limitations. Intrinsic limits hold for every synthetic image; "
+                "acknowledge each in its own words.",
+                path,
+            )

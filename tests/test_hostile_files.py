@@ -207,6 +207,7 @@ def test_a_custom_template_printed_to_pdf_runs_no_script_and_loads_nothing(ethic
         result = ethicard("render", "card.yaml", "--template", "t.html.j2", "-o", "card.pdf")
     finally:
         server.shutdown()
+        server.server_close()  # an open listening socket would be a ResourceWarning, and warnings are errors
     assert result.code == 0, result.err
     text = subprocess.run(
         [pdftotext, tmp_path / "card.pdf", "-"], capture_output=True, text=True, timeout=60, check=True
