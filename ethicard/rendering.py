@@ -3,6 +3,7 @@ formats, through a Python function that reads the same report."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 import jinja2.exceptions
 import jinja2.sandbox
 
@@ -129,9 +131,22 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     if os.environ.get("ETHICARD_NO_CACHE") == "1":
         return None
     try:
-        return jinja2.FileSystemBytecodeCache()
+        return _QuietCache()
     except (OSError, RuntimeError):  # jinja2 refuses a cache folder another user could write to
         return None
+
+
+class _QuietCache(jinja2.FileSystemBytecodeCache):
+    """A cache that cannot be read or written (a full disk, a file-size limit) is no cache: the
+    template is compiled afresh and the render goes on, never failed by a file it did not ask for."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def _environment(fmt: Format) -> jinja2.Environment:

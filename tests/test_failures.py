@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, ROOT, Result
+from conftest import EXAMPLE, ROOT, Ethicard, Result
 
 from ethicard.crosswalk import load_scheme
 from ethicard.errors import EXIT_ENVIRONMENT, EnvironmentFailure, EthicardError, Failure, UsageError
@@ -64,7 +64,17 @@ def test_a_failed_write_of_an_output_file_exits_4_and_leaves_nothing(tmp_path: P
     assert list(tmp_path.iterdir()) == []  # no half-written file, no temporary file left
 
 
-def test_a_usage_error_still_exits_2(ethicard, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_template_cache_that_cannot_be_written_does_not_fail_the_render(tmp_path: Path) -> None:
+    cache = tmp_path / "tmp"  # Jinja's cache folder is made in the temporary folder: a new, empty one
+    cache.mkdir()
+    env = {**os.environ, "TMPDIR": str(cache)}
+    env.pop("ETHICARD_NO_CACHE", None)
+    done = _run("render", str(EXAMPLE), "-f", "md", cwd=tmp_path, env=env, preexec_fn=_small_files)
+    assert done.code == 0, done.err
+    assert done.out.startswith("# ") and "Traceback" not in done.err
+
+
+def test_a_usage_error_still_exits_2(ethicard: Ethicard, tmp_path: Path) -> None:
     done = ethicard("render", EXAMPLE, "-o", str(tmp_path / "missing" / "card.md"))
     assert done.code == 2 and "does not exist" in done.err
 
