@@ -241,7 +241,8 @@ def _plain_html(blocks: str) -> str:
 # milliseconds to import and to run: each line starts with a letter (no list, quote, code block or
 # reference), has none of Markdown's inline characters, no tab, no space but single ones between
 # words (no hard line break), and no other white space.
-_PLAIN_LINE = r"[^\W\d_][^\\`*_<>&\[\]!\s]*(?: [^\\`*_<>&\[\]!\s]+)*"
+# Control characters are not plain: Python-Markdown uses STX and ETX (\x02, \x03) as its own markers.
+_PLAIN_LINE = r"[^\W\d_][^\\`*_<>&\[\]!\s\x00-\x1f\x7f]*(?: [^\\`*_<>&\[\]!\s\x00-\x1f\x7f]+)*"
 _PLAIN_PARAGRAPHS = re.compile(rf"{_PLAIN_LINE}(?:\n{_PLAIN_LINE})*(?:\n\n{_PLAIN_LINE}(?:\n{_PLAIN_LINE})*)*")
 
 

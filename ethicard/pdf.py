@@ -13,9 +13,14 @@ import re
 import shutil
 import signal
 import tempfile
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import EnvironmentFailure
+
+if TYPE_CHECKING:
+    import subprocess
 
 ENV_VARIABLE = "ETHICARD_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -125,12 +130,10 @@ def _print(binary: str, work: Path, html: str, timeout: float) -> bytes:
     try:
         _, errors = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired as exc:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
+        _end_group(process)
         raise PdfError(f"Chromium ({binary}) did not print the PDF within {timeout:g} seconds") from exc
     except BaseException:  # Ctrl-C: Chromium runs in its own session and would carry on
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        _end_group(process)
         raise
     data = output.read_bytes() if output.is_file() else b""
     if process.returncode != 0 or not data.startswith(b"%PDF"):
@@ -140,3 +143,18 @@ def _print(binary: str, work: Path, html: str, timeout: float) -> bytes:
             + (f": {detail}" if detail else "")
         )
     return data
+
+
+def _end_group(process: subprocess.Popen[str], patience: float = 5.0) -> None:
+    """Kill Chromium's process group, reap Chromium, and wait (a few seconds at most) until its
+    helpers are gone too: SIGKILL takes effect a moment later, and a command that ends at once
+    (``os._exit``) would otherwise leave them for an instant after it."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.01)

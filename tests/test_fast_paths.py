@@ -89,6 +89,8 @@ def _full(source: str) -> str:
 @example("Ends with a space \nnext")
 @example("Two  spaces inside")
 @example(" \n\u00a0\n")
+@example("A\x03")  # Python-Markdown's own marker characters are dropped from its output
+@example("A\x02b\x7f")
 def test_plain_paragraphs_give_python_markdowns_html(text: str) -> None:
     assert escape._paragraphs_html(text) == _full(text)
 
@@ -168,6 +170,7 @@ def test_a_reader_that_stops_early_ends_a_one_card_command_quietly(tmp_path: Pat
     assert process.stdout is not None and process.stderr is not None
     process.stdout.close()  # a reader gone before the card is written, like `| head -c 0`
     err = process.stderr.read()
+    process.stderr.close()
     assert process.wait(timeout=120) == 1
     assert err == b""
 
