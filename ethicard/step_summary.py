@@ -13,6 +13,7 @@ import os
 from typing import TYPE_CHECKING
 
 from .errors import EnvironmentFailure, UsageError
+from .vocabulary import GAP_KINDS
 
 if TYPE_CHECKING:
     from .batch import CardResult
@@ -95,6 +96,4 @@ class StepSummary:
 
 
 def _gap_title(kind: str) -> str:
-    from .vocabulary import GAP_KINDS
-
     return GAP_KINDS[kind][0] if kind in GAP_KINDS else kind

@@ -7,6 +7,7 @@ optional extra that is not installed (named in its message).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -136,8 +137,6 @@ class Stamping:
         self.exit_code = EXIT_OK
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
-        from collections import Counter
-
         from .stamp import stamp_paths
 
         actions: Counter[str] = Counter()

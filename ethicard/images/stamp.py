@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import EthicardError, Problem
+from ..errors import EthicardError, Problem, UsageError
 from .marker import (
     IPTC,
     SOURCE_TYPES,
@@ -86,7 +86,6 @@ def _stamped(
 
 def stamp_file(found: Found, marker: Marker, credentials: Credentials | None = None) -> StampResult:
     """Stamp one file in place; every fault becomes the record's problem and leaves the file as it was."""
-    from ..errors import UsageError
     from ..files import write_atomic
     from . import formats
     from .reading import status
