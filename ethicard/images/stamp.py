@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import EthicardError, Problem, UsageError
+from ..pool import ordered_map
+from . import formats
 from .marker import (
     IPTC,
     SOURCE_TYPES,
@@ -27,7 +29,9 @@ from .marker import (
     card_ref,
     sidecar_path,
 )
+from .reading import status
 from .scan import Found, find_images, open_regular, sniff
+from .sidecar import content
 
 if TYPE_CHECKING:
     from .c2pa import Credentials
@@ -68,9 +72,6 @@ def _stamped(
     fmt: str, data: bytes, marker: Marker, path: str, credentials: Credentials | None
 ) -> tuple[bytes | None, list[str]]:
     """The marked file (None: unchanged) and notes; signed with C2PA content credentials when given."""
-    from . import formats
-    from .reading import status
-
     if credentials is not None:
         current = formats.read(fmt, io.BytesIO(data), len(data), path)
         if any(mark.mechanism == "c2pa" for mark in current.marks) and status(current, marker.card)[0] == "marked":
@@ -86,9 +87,7 @@ def _stamped(
 
 def stamp_file(found: Found, marker: Marker, credentials: Credentials | None = None) -> StampResult:
     """Stamp one file in place; every fault becomes the record's problem and leaves the file as it was."""
-    from ..files import write_atomic
-    from . import formats
-    from .reading import status
+    from ..files import write_atomic  # only stamping writes files; inspect, which loads this module, does not
 
     path = found.path
     fmt = ""
@@ -132,8 +131,7 @@ def stamp_file(found: Found, marker: Marker, credentials: Credentials | None = N
 
 
 def _sidecar(path: str, fmt: str, data: bytes, marker: Marker, reason: str) -> StampResult:
-    from ..files import write_atomic
-    from .sidecar import content
+    from ..files import write_atomic  # as in stamp_file: keeps inspect from loading the file writer
 
     target = sidecar_path(path)
     text = content(path, data, marker)
@@ -152,6 +150,4 @@ def stamp_paths(
     """Stamp every image named or found in the folders named, one result each, in order."""
     if not paths:
         raise EthicardError([Problem(card_path, 0, 0, (), "no image files named", "name files or folders")])
-    from ..pool import ordered_map
-
     yield from ordered_map(stamp_file, find_images(paths), (marker, credentials), jobs)
