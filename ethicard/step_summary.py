@@ -45,7 +45,7 @@ class StepSummary:
         path = os.environ.get(ENV, "")
         if not path:
             return None
-        from .files import refuse_same_file
+        from .files import refuse_same_file  # imported only when a step summary is asked for
 
         if os.path.exists(path) and not os.path.isfile(path):  # a pipe would block, a device is no summary
             raise UsageError(f"{ENV}={path} is not a regular file")

@@ -35,7 +35,7 @@ def _exit(errors: int, missing_extra: int, failed: bool) -> int:
 
 def card_reference(path: str) -> CardRef:
     """The name, version and hash of a card given with ``--card`` (validated like any card)."""
-    from ..cards import load_card
+    from ..cards import load_card  # only --card needs the card model (pydantic, YAML)
 
     card, _ = load_card(path)
     return card_ref(path, card.about.name, card.about.version)
@@ -97,7 +97,7 @@ class Inspection:
 
 def credentials(cert: str | None, key: str | None, algorithm: str) -> Credentials | None:
     """The C2PA signing credentials named by ``--c2pa-cert`` and ``--c2pa-key`` (both or neither)."""
-    from .c2pa import ALGORITHMS, Credentials
+    from .c2pa import ALGORITHMS, Credentials  # only signing needs the C2PA module
 
     if cert is None and key is None:
         return None
@@ -174,7 +174,7 @@ class ImageCheck:
 
 def check_images(document: Document, card: CardBase, checklist: Checklist, folder: str, *, jobs: int = 1) -> ImageCheck:
     """The marks of the images in ``folder``, compared with the labelling claims of a valid card."""
-    from .labelling import findings
+    from .labelling import findings  # only check --images compares marks with a card's claims
 
     tally = Tally()
     for result in inspect_paths([folder], card_ref(document.file, card.about.name, card.about.version), jobs):

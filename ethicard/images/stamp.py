@@ -53,7 +53,7 @@ def marker_for(
     card_path: str, *, source: str = "generated", generator: str | None = None, link: str | None = None
 ) -> Marker:
     """The marker for images made with the model a card describes (the card is validated first)."""
-    from ..cards import load_card
+    from ..cards import load_card  # only stamp needs the card model (pydantic, YAML); inspect does not
 
     card, _ = load_card(card_path)
     about = card.about
@@ -78,7 +78,7 @@ def _stamped(
             return None, ["already carries this marker and a C2PA manifest"]
     new, notes = formats.stamp(fmt, data, marker, path)
     if credentials is not None:
-        from .c2pa import sign
+        from .c2pa import sign  # only signing needs the C2PA module
 
         new = sign(data if new is None else new, fmt, marker, os.path.basename(path), credentials)
         notes.append("signed C2PA content credentials embedded (no thumbnail)")
