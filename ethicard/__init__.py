@@ -18,6 +18,7 @@ __all__ = [
     "render",
 ]
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -41,7 +42,5 @@ _WHERE = {
 def __getattr__(name: str) -> Any:
     """Import on first use, so that ``ethicard --help`` starts without pydantic or jinja2."""
     if name in _WHERE:
-        from importlib import import_module
-
         return getattr(import_module(f".{_WHERE[name]}", __name__), name)
     raise AttributeError(name)

@@ -84,7 +84,7 @@ def check_card(path: str, checklist: Checklist | None, max_bytes: int, options: 
 
 
 def _assessed(path: str, checklist: Checklist | None, max_bytes: int, options: Options) -> CardResult:
-    from . import loader, summary
+    from . import loader, summary  # imported here: --help loads no card model (pydantic, YAML)
     from .annotations import located
     from .assessment import assess
     from .cards import validate_card
@@ -97,7 +97,7 @@ def _assessed(path: str, checklist: Checklist | None, max_bytes: int, options: O
     gate: dict[str, Any] = {"strict": options.strict, "min_score": options.min_score, "waivers": options.waivers}
     images = None
     if options.images is not None:
-        from .images.command import check_images
+        from .images.command import check_images  # only --images needs the image code
 
         images = check_images(document, card, used, options.images, jobs=options.image_jobs)
     return CardResult(
@@ -129,7 +129,7 @@ def check_cards(
     is broken, no card can be checked against it, so its problems are raised once (EthicardError)
     instead of per card.
     """
-    from .checklist import load_checklist
+    from .checklist import load_checklist  # imported here, like _assessed's imports: keeps --help lean
     from .pool import ordered_map
 
     checklist = load_checklist(checklist_name, max_bytes=max_bytes) if checklist_name else None

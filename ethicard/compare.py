@@ -205,7 +205,7 @@ def as_json(diff: CardDiff, old_file: str, new_file: str) -> dict[str, Any]:
 
 def markdown(diff: CardDiff, old_file: str, new_file: str) -> str:
     """The comparison for a pull-request comment: a table of item changes, then gaps and findings."""
-    from .escape import md_inline
+    from .escape import md_inline  # only the Markdown format needs it; keeps the other formats lean
 
     old, new = diff.old, diff.new
     lines = [

@@ -24,7 +24,7 @@ def script(shell: str, program: str = "ethicard") -> str:
     if shell not in SHELLS:
         raise UsageError(f"no completion for '{shell}'; choose one of: {', '.join(SHELLS)}")
     try:
-        from argcomplete.shell_integration import shellcode
+        from argcomplete.shell_integration import shellcode  # optional extra: imported only for a completion script
     except ImportError:
         raise UsageError(_MISSING) from None
     return shellcode([program], shell=shell)
@@ -34,7 +34,7 @@ def complete(parser: argparse.ArgumentParser) -> None:
     """Answer a completion request from the parser and end the process (argcomplete's way);
     without argcomplete, return and let the caller end quietly."""
     try:
-        import argcomplete
+        import argcomplete  # optional extra: imported only when the shell asks for completions
     except ImportError:
         return
     argcomplete.autocomplete(parser)

@@ -169,7 +169,7 @@ def text(file: str, table: Table) -> list[str]:
 def markdown(file: str, table: Table, report: Report) -> str:
     """The other scheme's items with the card's answers and evidence for each, to paste into that
     venue's form: ids and ethicard's own short labels, never the scheme's wording."""
-    from .escape import md_block, md_inline, md_link
+    from .escape import md_block, md_inline, md_link  # only the Markdown format needs it; keeps the other formats lean
 
     counts = table.counts()
     lines = [

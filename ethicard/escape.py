@@ -136,7 +136,7 @@ def _converter() -> Any:
     lists, quotes and links, but cannot change the card's structure."""
     global _markdown_converter
     if _markdown_converter is None:
-        import markdown
+        import markdown  # heavy: loaded only when an answer has Markdown to convert
         from markdown.preprocessors import Preprocessor
 
         class ListAfterParagraph(Preprocessor):
@@ -163,7 +163,7 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
 def sanitise_html(fragment: str) -> str:
     """Only :data:`HTML_TAGS`, links only to http, https or mailto addresses, with a safe ``rel``;
     scripts, styles, event handlers and comments are removed."""
-    import nh3
+    import nh3  # loaded only when HTML is sanitised; keeps Markdown output lean
 
     return nh3.clean(
         fragment,

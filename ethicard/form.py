@@ -100,7 +100,7 @@ def page_data(checklist: Checklist, report: Report | None = None, *, review: boo
 def _answers_html(report: Report) -> dict[str, str]:
     """Each answer's Markdown as HTML for the reviewer's page, sanitised as the HTML card's is
     (nh3: no script, no handler, only http/https/mailto links); the page's CSP would stop a script anyway."""
-    from .escape import html_markdown
+    from .escape import html_markdown  # only a prefilled form needs it; keeps Python-Markdown out of the rest
 
     return {
         result.item.id: str(html_markdown(result.answer.answer))
@@ -113,7 +113,7 @@ def form_page(checklist: Checklist, report: Report | None = None, *, review: boo
     """The form (or, with ``review``, the reviewer's read-only view) as one HTML page.
 
     ``report`` is the assessed card to prefill it with; the reviewer's mode needs one."""
-    import jinja2
+    import jinja2  # imported here: keeps the CLI's start lean until a form is made
     from markupsafe import Markup
 
     if review and report is None:

@@ -55,7 +55,7 @@ class Migration:
 
 def _yaml() -> Any:
     try:
-        from ruamel.yaml import YAML
+        from ruamel.yaml import YAML  # optional extra: imported only by migrate
     except ImportError:  # pragma: no cover - exercised by the missing-extra test in a bare venv
         raise UsageError("'ethicard migrate' needs the migrate extra: pip install 'ethicard[migrate]'") from None
     return YAML

@@ -26,7 +26,7 @@ def cores() -> int:
 
 
 def _start(function: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    import signal
+    import signal  # imported here: only worker processes need it
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the command, which stops the workers
     _CALL["call"] = (function, args)
@@ -54,7 +54,7 @@ def ordered_map(
     if workers <= 1:
         yield from (function(item, *args) for item in items)
         return
-    import multiprocessing
+    import multiprocessing  # imported only when there is more than one worker; keeps one-card runs lean
 
     chunksize = 16 if total is None else max(1, min(32, total // (workers * 8)))
     # fork: workers start warm, with ethicard imported and the checklist loaded (3.14 defaults to forkserver)

@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from . import frontmatter
 from .errors import EthicardError, Problem
 from .files import read_regular, write_atomic
 from .frontmatter import Added
@@ -38,8 +39,6 @@ def edit(text: str, card: str, offered: dict[str, Any], *, name: str = "README.m
     """``text`` with ``card`` between the markers and ``offered`` added to its front matter, notes
     on what could not be added, and the keys that were.  The front matter is edited as text
     (see frontmatter.py)."""
-    from . import frontmatter
-
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     _body(text[len(bom) :], name)  # markers are checked, and located, in the file as it is
     headed, notes, keys = frontmatter.add(text[len(bom) :], offered, name, companions=COMPANIONS)
@@ -68,8 +67,6 @@ def edit(text: str, card: str, offered: dict[str, Any], *, name: str = "README.m
 
 def _body(text: str, name: str) -> tuple[str, list[str], int | None, int | None]:
     """The front matter, the lines after it, and where the card's markers stand among them."""
-    from . import frontmatter
-
     found = frontmatter.bounds(text, name)
     head = text[: found.body_start] if found else ""
     lines = _LINES.findall(text[len(head) :])

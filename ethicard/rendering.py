@@ -48,25 +48,25 @@ _LATEX_SYNTAX = {
 
 
 def _json(report: Report) -> str:
-    from . import cardjson
+    from . import cardjson  # only this format needs it; the other formats do not load it
 
     return cardjson.dumps(report)
 
 
 def _summary_json(report: Report) -> str:
-    from . import cardjson
+    from . import cardjson  # only this format needs it; the other formats do not load it
 
     return cardjson.dumps_summary(report)
 
 
 def _croissant(report: Report) -> str:
-    from . import croissant
+    from . import croissant  # only this format needs it; the other formats do not load it
 
     return croissant.dumps(report)
 
 
 def _hf(report: Report) -> str:
-    from . import hub, readme
+    from . import hub, readme  # only this format needs it; the other formats do not load it
 
     return readme.merge("", render(report, "md"), hub.metadata(report))
 

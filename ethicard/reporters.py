@@ -20,13 +20,16 @@ start, so ``ethicard --help`` can read the registry's names cheaply.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import PurePath
 from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
+from urllib.parse import quote
 
 from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, Problem, UsageError, format_path, printable, text_of_name
-from .vocabulary import ANSWER_STATES
+from .vocabulary import ANSWER_STATES, GAP_KINDS
 
 if TYPE_CHECKING:
     from .batch import CardResult
@@ -262,8 +265,7 @@ def _csv_row(result: CardResult) -> list[str]:
 
 
 def _csv_line(cells: Sequence[str]) -> str:
-    import csv
-    import io
+    import csv  # only the CSV format needs it; keeps --help and the other formats lean
 
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(map(printable, cells))
@@ -399,8 +401,6 @@ class SarifReporter(_Tally):
 
     def __init__(self, *, gated: bool) -> None:
         super().__init__(gated=gated)
-        from .vocabulary import GAP_KINDS
-
         self._rules: dict[str, dict[str, Any]] = {}  # by id, in the order first used: ruleIndex
         self._index: dict[str, int] = {}
         for kind, (title, explanation) in GAP_KINDS.items():
@@ -497,9 +497,6 @@ def _result(rule: str, index: int, level: str, message: str, file: str, line: in
 def artifact_uri(file: str) -> str:
     """A card's path as a SARIF artifact URI: relative paths stay relative (to the folder checked
     from, as code scanning expects), absolute ones become ``file://`` URIs."""
-    from pathlib import PurePath
-    from urllib.parse import quote
-
     path = PurePath(file)
     if path.is_absolute():
         return "file://" + quote(path.as_posix())

@@ -13,6 +13,7 @@ import os
 from typing import TYPE_CHECKING
 
 from .errors import EnvironmentFailure, UsageError
+from .vocabulary import GAP_KINDS
 
 if TYPE_CHECKING:
     from .batch import CardResult
@@ -44,7 +45,7 @@ class StepSummary:
         path = os.environ.get(ENV, "")
         if not path:
             return None
-        from .files import refuse_same_file
+        from .files import refuse_same_file  # imported only when a step summary is asked for
 
         if os.path.exists(path) and not os.path.isfile(path):  # a pipe would block, a device is no summary
             raise UsageError(f"{ENV}={path} is not a regular file")
@@ -95,6 +96,4 @@ class StepSummary:
 
 
 def _gap_title(kind: str) -> str:
-    from .vocabulary import GAP_KINDS
-
     return GAP_KINDS[kind][0] if kind in GAP_KINDS else kind

@@ -33,7 +33,7 @@ class Credentials:
 
 def _c2pa() -> Any:
     try:
-        import c2pa
+        import c2pa  # optional extra: imported only when C2PA credentials are used
     except ImportError:
         raise MissingExtra("signing C2PA content credentials needs c2pa-python", "install ethicard[c2pa]") from None
     return c2pa

@@ -7,6 +7,7 @@ optional extra that is not installed (named in its message).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -16,7 +17,8 @@ from ..progress import ProgressBar, with_progress
 from ..vocabulary import IMAGE_OUTCOMES
 from . import output
 from .inspect import Tally, inspect_paths
-from .marker import NOTE, CardRef
+from .marker import NOTE, CardRef, card_ref
+from .stamp import marker_for, stamp_paths
 
 if TYPE_CHECKING:
     from ..checklist import Checklist
@@ -33,8 +35,7 @@ def _exit(errors: int, missing_extra: int, failed: bool) -> int:
 
 def card_reference(path: str) -> CardRef:
     """The name, version and hash of a card given with ``--card`` (validated like any card)."""
-    from ..cards import load_card
-    from .marker import card_ref
+    from ..cards import load_card  # only --card needs the card model (pydantic, YAML)
 
     card, _ = load_card(path)
     return card_ref(path, card.about.name, card.about.version)
@@ -96,7 +97,7 @@ class Inspection:
 
 def credentials(cert: str | None, key: str | None, algorithm: str) -> Credentials | None:
     """The C2PA signing credentials named by ``--c2pa-cert`` and ``--c2pa-key`` (both or neither)."""
-    from .c2pa import ALGORITHMS, Credentials
+    from .c2pa import ALGORITHMS, Credentials  # only signing needs the C2PA module
 
     if cert is None and key is None:
         return None
@@ -126,8 +127,6 @@ class Stamping:
         signing: Credentials | None = None,
         jobs: int = 1,
     ) -> None:
-        from .stamp import marker_for
-
         self.card = card
         self.paths = paths
         self.marker = marker_for(card, source=source, generator=generator, link=link)
@@ -136,10 +135,6 @@ class Stamping:
         self.exit_code = EXIT_OK
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
-        from collections import Counter
-
-        from .stamp import stamp_paths
-
         actions: Counter[str] = Counter()
         missing = 0
         for result in stamp_paths(self.card, self.paths, self.marker, self.signing, self.jobs):
@@ -179,8 +174,7 @@ class ImageCheck:
 
 def check_images(document: Document, card: CardBase, checklist: Checklist, folder: str, *, jobs: int = 1) -> ImageCheck:
     """The marks of the images in ``folder``, compared with the labelling claims of a valid card."""
-    from .labelling import findings
-    from .marker import card_ref
+    from .labelling import findings  # only check --images compares marks with a card's claims
 
     tally = Tally()
     for result in inspect_paths([folder], card_ref(document.file, card.about.name, card.about.version), jobs):

@@ -34,7 +34,7 @@ _SEPARATOR = " | "
 
 def _pydicom() -> Any:
     try:
-        import pydicom
+        import pydicom  # optional extra: imported only when a DICOM file is read
     except ImportError:
         raise MissingExtra("reading DICOM needs pydicom", "install ethicard[dicom]") from None
     return pydicom

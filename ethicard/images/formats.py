@@ -11,23 +11,23 @@ from .reading import Reading
 def read(fmt: str, stream: BinaryIO, size: int, path: str) -> Reading:
     """The marks in the headers of one file of the given format."""
     if fmt == "PNG":
-        from . import png
+        from . import png  # only the format met is loaded
 
         return png.read(stream, size)
     if fmt == "JPEG":
-        from . import jpeg
+        from . import jpeg  # only the format met is loaded
 
         return jpeg.read(stream, size)
     if fmt == "TIFF":
-        from . import tiff
+        from . import tiff  # only the format met is loaded
 
         return tiff.read(stream, size)
     if fmt == "DICOM":
-        from . import dicom
+        from . import dicom  # only the format met is loaded
 
         return dicom.read(stream, size)
     if fmt == "NIfTI":
-        from . import nifti
+        from . import nifti  # only the format met is loaded
 
         return nifti.read(stream, size, gz=nifti.is_gzip_name(path))
     raise ImageError(f"no reader for {fmt}")
@@ -36,15 +36,15 @@ def read(fmt: str, stream: BinaryIO, size: int, path: str) -> Reading:
 def stamp(fmt: str, data: bytes, marker: Marker, path: str) -> tuple[bytes | None, list[str]]:
     """The stamped file (None: already carries this marker) and notes to show; NoRoom: use a sidecar."""
     if fmt == "NIfTI":
-        from . import nifti
+        from . import nifti  # only the format met is loaded
 
         return nifti.stamp(data, marker, gz=nifti.is_gzip_name(path))
     if fmt == "PNG":
-        from .png import stamp as stamp_format
+        from .png import stamp as stamp_format  # only the format met is loaded
     elif fmt == "JPEG":
         from .jpeg import stamp as stamp_format
     elif fmt == "TIFF":
-        from .tiff import stamp as stamp_format
+        from .tiff import stamp as stamp_format  # only the format met is loaded
     elif fmt == "DICOM":
         from .dicom import stamp as stamp_format
     else:

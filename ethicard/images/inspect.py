@@ -12,9 +12,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..pool import ordered_map
 from ..vocabulary import IMAGE_OUTCOMES
+from . import formats, sidecar
 from .marker import CardRef, FileProblem, ImageError, MissingExtra
-from .reading import Reading, status
+from .reading import MECHANISMS, Reading, status
 from .scan import Found, find_images, open_regular, sniff
 
 
@@ -50,8 +52,6 @@ def _error(path: str, exc: ImageError, fmt: str = "") -> ImageResult:
 
 def inspect_file(found: Found, card: CardRef | None = None) -> ImageResult:
     """Read one file's headers and say whether, and how, it is marked as a synthetic image."""
-    from . import formats, sidecar
-
     path = found.path
     fmt = ""
     try:
@@ -98,8 +98,6 @@ def _result(path: str, reading: Reading, card: CardRef | None, mismatch: str) ->
 
 def inspect_paths(paths: Sequence[str], card: CardRef | None = None, jobs: int = 1) -> Iterator[ImageResult]:
     """One result per file found, in order; ``jobs`` processes (0: one per core; never more than the cores)."""
-    from ..pool import ordered_map
-
     return ordered_map(inspect_file, find_images(paths), (card,), jobs)
 
 
@@ -124,8 +122,6 @@ class Tally:
         return sum(n for status, n in self.statuses.items() if status != "skipped")
 
     def as_dict(self) -> dict[str, Any]:
-        from .reading import MECHANISMS
-
         return {
             "images": self.images,
             "statuses": {status: self.statuses[status] for status in IMAGE_OUTCOMES},

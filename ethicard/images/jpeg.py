@@ -6,6 +6,7 @@ copied byte for byte.  An existing XMP packet is kept, with ethicard's descripti
 
 from __future__ import annotations
 
+import io
 import struct
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -71,8 +72,6 @@ def read(stream: BinaryIO, size: int) -> Reading:
 
 def stamp(data: bytes, marker: Marker) -> bytes:
     """The JPEG with our XMP segment after the leading JFIF/Exif segments; the rest byte for byte."""
-    import io
-
     kept: list[bytes] = []
     existing: str | None = None
     insert_at = 0  # index in kept

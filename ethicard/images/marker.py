@@ -21,6 +21,8 @@ import os
 import re
 from dataclasses import dataclass
 
+from ..errors import printable
+
 VERSION = "ethicard/1"
 IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 SOURCE_TYPES = {"generated": "trainedAlgorithmicMedia", "edited": "compositeWithTrainedAlgorithmicMedia"}
@@ -60,8 +62,6 @@ class FileProblem:
     hint: str = ""
 
     def __str__(self) -> str:
-        from ..errors import printable
-
         return printable(f"{self.file}: {self.message}" + (f" ({self.hint})" if self.hint else ""))
 
     def as_dict(self) -> dict[str, str]:

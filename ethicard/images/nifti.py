@@ -27,7 +27,7 @@ MAX_STAMPED = 4 << 30  # an inflated .nii.gz larger than this is refused rather 
 
 def _nibabel() -> Any:
     try:
-        import nibabel
+        import nibabel  # optional extra: imported only when a NIfTI file is read
     except ImportError:
         raise MissingExtra("reading NIfTI needs nibabel", "install ethicard[nifti]") from None
     return nibabel

@@ -6,6 +6,7 @@ medical image (CSV, which has no room for a sentence, leaves it to the command's
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Sequence
 
@@ -84,8 +85,7 @@ def json_end(tally: Tally, any_files: bool) -> str:
 
 
 def csv_line(cells: Sequence[str]) -> str:
-    import csv
-    import io
+    import csv  # only the CSV format needs it; keeps the text and JSON formats lean
 
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(cells)

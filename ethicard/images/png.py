@@ -7,6 +7,7 @@ the same; text chunks after the image data are not looked at (ethicard writes be
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from collections.abc import Iterator
@@ -106,8 +107,6 @@ def _itxt_chunk(keyword: bytes, text: str) -> bytes:
 
 def stamp(data: bytes, marker: Marker) -> bytes:
     """The PNG with our iTXt and XMP chunks just before the first IDAT; everything else as it was."""
-    import io
-
     stream = io.BytesIO(data)
     kept: list[bytes] = []
     existing_xmp: str | None = None

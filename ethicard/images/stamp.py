@@ -14,7 +14,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import EthicardError, Problem
+from ..errors import EthicardError, Problem, UsageError
+from ..pool import ordered_map
+from . import formats
 from .marker import (
     IPTC,
     SOURCE_TYPES,
@@ -27,7 +29,9 @@ from .marker import (
     card_ref,
     sidecar_path,
 )
+from .reading import status
 from .scan import Found, find_images, open_regular, sniff
+from .sidecar import content
 
 if TYPE_CHECKING:
     from .c2pa import Credentials
@@ -49,7 +53,7 @@ def marker_for(
     card_path: str, *, source: str = "generated", generator: str | None = None, link: str | None = None
 ) -> Marker:
     """The marker for images made with the model a card describes (the card is validated first)."""
-    from ..cards import load_card
+    from ..cards import load_card  # only stamp needs the card model (pydantic, YAML); inspect does not
 
     card, _ = load_card(card_path)
     about = card.about
@@ -68,16 +72,13 @@ def _stamped(
     fmt: str, data: bytes, marker: Marker, path: str, credentials: Credentials | None
 ) -> tuple[bytes | None, list[str]]:
     """The marked file (None: unchanged) and notes; signed with C2PA content credentials when given."""
-    from . import formats
-    from .reading import status
-
     if credentials is not None:
         current = formats.read(fmt, io.BytesIO(data), len(data), path)
         if any(mark.mechanism == "c2pa" for mark in current.marks) and status(current, marker.card)[0] == "marked":
             return None, ["already carries this marker and a C2PA manifest"]
     new, notes = formats.stamp(fmt, data, marker, path)
     if credentials is not None:
-        from .c2pa import sign
+        from .c2pa import sign  # only signing needs the C2PA module
 
         new = sign(data if new is None else new, fmt, marker, os.path.basename(path), credentials)
         notes.append("signed C2PA content credentials embedded (no thumbnail)")
@@ -86,10 +87,7 @@ def _stamped(
 
 def stamp_file(found: Found, marker: Marker, credentials: Credentials | None = None) -> StampResult:
     """Stamp one file in place; every fault becomes the record's problem and leaves the file as it was."""
-    from ..errors import UsageError
-    from ..files import write_atomic
-    from . import formats
-    from .reading import status
+    from ..files import write_atomic  # only stamping writes files; inspect, which loads this module, does not
 
     path = found.path
     fmt = ""
@@ -133,8 +131,7 @@ def stamp_file(found: Found, marker: Marker, credentials: Credentials | None = N
 
 
 def _sidecar(path: str, fmt: str, data: bytes, marker: Marker, reason: str) -> StampResult:
-    from ..files import write_atomic
-    from .sidecar import content
+    from ..files import write_atomic  # as in stamp_file: keeps inspect from loading the file writer
 
     target = sidecar_path(path)
     text = content(path, data, marker)
@@ -153,6 +150,4 @@ def stamp_paths(
     """Stamp every image named or found in the folders named, one result each, in order."""
     if not paths:
         raise EthicardError([Problem(card_path, 0, 0, (), "no image files named", "name files or folders")])
-    from ..pool import ordered_map
-
     yield from ordered_map(stamp_file, find_images(paths), (marker, credentials), jobs)

@@ -9,6 +9,7 @@ not handled this way: it gets a sidecar file.
 
 from __future__ import annotations
 
+import io
 import struct
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -93,8 +94,6 @@ def _is_ours(description: bytes) -> bool:
 
 def stamp(data: bytes, marker: Marker) -> bytes:
     """The TIFF with the marker added by appending values and a new first directory (see above)."""
-    import io
-
     stream = io.BytesIO(data)
     directory = _directory(stream, len(data))
     tags = _tags(stream, len(data), directory)
