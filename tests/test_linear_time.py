@@ -43,10 +43,14 @@ def _time(run: Callable[[str], object], text: str) -> float:
     return sorted(times)[1]
 
 
-def _grows_linearly(run: Callable[[str], object], unit: str, *, floor: float = 0.005) -> None:
+def _grows_linearly(run: Callable[[str], object], unit: str, *, floor: float = 0.02) -> None:
     """``run`` on ``unit`` repeated to n and 4n characters, n grown until the short run is
     measurable (``floor`` seconds) or reaches 256 kB.  A pause of the machine can spoil one
-    comparison, so it is made up to three times: a superlinear path fails all three."""
+    comparison, so it is made up to three times: a superlinear path fails all three.
+
+    The floor is high enough that the short run does not fit the processor's caches while the long
+    one spills out of them: ``md_block`` on 64,000 dashes takes 5 ms and on 256,000 about 50 ms,
+    then 200 ms on a million (linear from there), and a 5 ms floor compared across that knee."""
     size = 64_000  # below this, caches make short texts look several times faster per character
     while True:
         short = _time(run, unit * (size // len(unit)))
