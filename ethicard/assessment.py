@@ -63,23 +63,26 @@ class ItemResult:
         answer = self.answer
         if answer is None or not self.applies:
             return ()
-        return tuple(note for note, applies in self._note_tests(answer) if applies)
+        notes: list[str] = []
+        if answer.review:
+            notes.append("the question changed since this answer was written: check it, then delete 'review: required'")
+        if answer.status is None and (answer.answer.strip() or answer.evidence):
+            notes.append("has an answer but an empty status, so it counts as unanswered (set its status)")
+        return (*notes, *self._status_notes(answer))
 
-    def _note_tests(self, answer: Answer) -> tuple[tuple[str, bool], ...]:
-        """Each warning with whether it applies to this answer, in the order they are shown."""
-        status, text = self.status, answer.answer.strip()
-        return (
-            ("the question changed since this answer was written: check it, then delete 'review: required'",
-             bool(answer.review)),
-            ("has an answer but an empty status, so it counts as unanswered (set its status)",
-             answer.status is None and bool(text or answer.evidence)),
-            (f"marked not applicable without a reason (at least {MIN_REASON_WORDS} words)",
-             status == NOT_APPLICABLE and not self.justified),
-            ("marked addressed without evidence", status == ADDRESSED and not answer.evidence),
-            (f"marked {status} with no answer text", status in ANSWERED and not text),
-            ("marked partial without saying what is missing (missing:)",
-             self.partial_says_missing and status == PARTIAL and not answer.missing.strip()),
-        )
+    def _status_notes(self, answer: Answer) -> list[str]:
+        """Warnings about a status the answer does not bear out; each test runs only when its
+        status is the item's, so a card pays for the reason-word count only where it matters."""
+        status, notes = self.status, []
+        if status == NOT_APPLICABLE and not self.justified:
+            notes.append(f"marked not applicable without a reason (at least {MIN_REASON_WORDS} words)")
+        if status == ADDRESSED and not answer.evidence:
+            notes.append("marked addressed without evidence")
+        if status in ANSWERED and not answer.answer.strip():
+            notes.append(f"marked {status} with no answer text")
+        if self.partial_says_missing and status == PARTIAL and not answer.missing.strip():
+            notes.append("marked partial without saying what is missing (missing:)")
+        return notes
 
     @property
     def gap_reason(self) -> str | None:
