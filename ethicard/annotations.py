@@ -8,16 +8,15 @@ else at the first card field its rule tests.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from .findings import fields_named
 from .locations import locate
 
 if TYPE_CHECKING:
     from .assessment import Report
     from .loader import Document
-    from .rules import Condition
 
 Level = Literal["error", "warning", "note"]
 
@@ -48,7 +47,7 @@ def located(report: Report, document: Document) -> tuple[Located, ...]:
         path = path or next((paths[item] for item in items if item in paths), "")
         if not path and rule_id in rules:
             rule = rules[rule_id]
-            path = next(_fields(rule.require), "") or next(_fields(rule.when), "")
+            path = next(fields_named(rule.require), "") or next(fields_named(rule.when), "")
         where = locate(document, path)
         return (path, where.line or 1, where.col or 1)
 
@@ -97,9 +96,3 @@ def located(report: Report, document: Document) -> tuple[Located, ...]:
                 )
     return tuple(found)
 
-
-def _fields(condition: Condition | None) -> Iterator[str]:
-    """The card fields a rule's condition tests, in the order it names them."""
-    from .rules import fields_named  # imported on use, as before: the rule models bring pydantic
-
-    return fields_named(condition)

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from . import heuristics, locations
-from .checklist import Checklist
+from .findings import Finding, evaluate
 from .heuristics import Advice
-from .models import Answer, CardBase, Item, Section
-from .rules import Finding, evaluate
 from .vocabulary import ADDRESSED, ANSWERED, GAP_KINDS, NOT_ADDRESSED, NOT_APPLICABLE, PARTIAL, UNANSWERED, AnswerState
+
+if TYPE_CHECKING:  # the types; a card and a checklist come as pydantic models or records (records.py)
+    from .checklist import Checklist
+    from .models import Answer, CardBase, Item, Section
 
 MIN_REASON_WORDS = 3  # "No patient data." is a reason; ".", "N/A" and "see above" are not
 _REAL_WORD = re.compile(r"[^\W\d_]{2,}")  # two or more letters

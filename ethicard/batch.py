@@ -87,10 +87,9 @@ def _assessed(path: str, checklist: Checklist | None, max_bytes: int, options: O
     from . import loader, summary  # imported here: --help loads no card model (pydantic, YAML)
     from .annotations import located
     from .assessment import assess
-    from .cards import validate_card
 
     document = loader.load(path, max_bytes=max_bytes)
-    card, used = validate_card(document, checklist)
+    card, used = _validated(document, checklist, max_bytes)
     report = assess(card, used)
     text = options.format == "text"
     warnings = tuple(map(str, loader.trailing_comments(document.text or "", path))) if text else ()
@@ -115,6 +114,17 @@ def _assessed(path: str, checklist: Checklist | None, max_bytes: int, options: O
     )
 
 
+def _validated(document: Any, checklist: Checklist | None, max_bytes: int) -> tuple[Any, Any]:
+    """The card and the checklist it is checked against: compiled when it names a bundled one."""
+    if checklist is None:
+        from . import compiled  # imported here, like _assessed's imports: keeps --help lean
+
+        return compiled.validate_card(document, max_bytes=max_bytes)
+    from .cards import validate_card  # a checklist given: always the pydantic models
+
+    return validate_card(document, checklist, max_bytes=max_bytes)
+
+
 def check_cards(
     paths: Sequence[str],
     *,
@@ -129,8 +139,11 @@ def check_cards(
     is broken, no card can be checked against it, so its problems are raised once (EthicardError)
     instead of per card.
     """
-    from .checklist import load_checklist  # imported here, like _assessed's imports: keeps --help lean
-    from .pool import ordered_map
+    from .pool import ordered_map  # imported here, like _assessed's imports: keeps --help lean
 
-    checklist = load_checklist(checklist_name, max_bytes=max_bytes) if checklist_name else None
+    checklist = None
+    if checklist_name:
+        from .checklist import load_checklist  # only for a checklist given: a bundled one is compiled
+
+        checklist = load_checklist(checklist_name, max_bytes=max_bytes)
     return ordered_map(check_card, paths, (checklist, max_bytes, options), jobs, total=len(paths))

@@ -12,6 +12,7 @@ from typing import Any
 
 from . import view
 from .assessment import Report
+from .records import dump
 
 FORMAT = "ethicard-card"
 FORMAT_VERSION = 1
@@ -53,7 +54,7 @@ def _section(section: view.SectionView) -> dict[str, Any]:
 
 def _card(report: Report) -> dict[str, Any]:
     """The card as data; the keys only ``ethicard migrate`` sets are left out while they are unset."""
-    card = report.card.model_dump(mode="json")
+    card: dict[str, Any] = dump(report.card)
     if card["checklist"].get("file") is None:
         del card["checklist"]["file"]
     if not card["retired"]:

@@ -3,25 +3,26 @@
 The card's ``checklist`` (``misyn@1.0.0``, or a mapping with ``id``, ``version`` and perhaps a
 ``file`` relative to the card) decides which checklist's questions it answers; a card written for
 an earlier packaged version is checked against the questions of that version, and
-:func:`newer_version` says which version it could move to (``ethicard migrate``).
+:func:`ethicard.versions.newer_version` says which version it could move to (``ethicard migrate``).
 Validation errors become located problems in :mod:`ethicard.translate`.
 """
 
 from __future__ import annotations
 
-import difflib
 import os
 from typing import Any
 
 from pydantic import Field, create_model
 
 from . import loader, resources
-from .checklist import SEMVER, Checklist, bundled_versions, load_checklist, version_key
+from .checklist import Checklist, load_checklist
 from .errors import EthicardError
 from .files import DEFAULT_MAX_BYTES
-from .heuristics import NOTE_IDS
-from .models import Answer, CardBase, _Strict, split_reference
+from .models import Answer, CardBase, _Strict
+from .records import split_reference
 from .translate import shape, validate_model
+from .versions import SEMVER, bundled_versions, version_key
+from .waivers import check_waivers
 
 _MODELS: dict[int, tuple[Checklist, type[CardBase]]] = {}
 _MODELS_KEPT = 8
@@ -79,47 +80,9 @@ def validate_card(
         checklist = _named_checklist(document, max_bytes)
     _check_version(document, checklist)
     card = validate_model(document, card_model(checklist))
-    _check_waivers(document, card, checklist)
+    check_waivers(document, card, checklist)
     card._source = document  # for locating gap reasons, findings and notes in the file
     return card, checklist
-
-
-def newer_version(card: CardBase, checklist: Checklist) -> str | None:
-    """The version of its checklist a card could move to (``ethicard migrate``), when it answers an
-    older one: the current bundled version, or the version of the checklist file it was checked with."""
-    answered = card.checklist
-    if checklist.extends is not None and answered.id == checklist.extends.id:
-        current = checklist.extends.version
-    elif answered.id == checklist.id:
-        current = checklist.version
-    else:
-        return None
-    if checklist.extends is None and answered.id in resources.bundled_checklists() and not answered.file:
-        current = max(current, bundled_versions(answered.id)[-1], key=version_key)
-    return current if version_key(answered.version) < version_key(current) else None
-
-
-def _check_waivers(document: loader.Document, card: CardBase, checklist: Checklist) -> None:
-    """A waiver names a rule outside the six gaps, or an advisory note; gaps cannot be waived."""
-    rules = {rule.id: rule for rule in checklist.rules}
-    problems = []
-    for n, waiver in enumerate(card.waivers):
-        rule = rules.get(waiver.rule)
-        if rule is not None and rule.gap:
-            problems.append(
-                document.problem(
-                    ("waivers", n, "rule"),
-                    f"rule '{waiver.rule}' puts a gap ({rule.gap}) on the card; gaps cannot be waived",
-                    "answer it in the card's facts instead",
-                )
-            )
-        elif rule is None and waiver.rule not in NOTE_IDS:
-            known = sorted([*(r.id for r in checklist.rules if not r.gap), *NOTE_IDS])
-            close = difflib.get_close_matches(waiver.rule, known, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else "waivable: " + ", ".join(known)
-            problems.append(document.problem(("waivers", n, "rule"), f"no rule or note '{waiver.rule}'", hint))
-    if problems:
-        raise EthicardError(problems)
 
 
 def _reference(document: loader.Document) -> tuple[Any, Any, Any]:

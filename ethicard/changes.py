@@ -17,6 +17,7 @@ from . import loader, resources
 from .checklist import Checklist
 from .models import Identifier, Item, NonEmpty, SemVer, _Strict
 from .translate import validate_model
+from .versions import version_key
 
 ChangeKind = Literal[
     "added",
@@ -111,11 +112,6 @@ class History(_Strict):
         """The releases after ``old`` up to and including ``new``."""
         low, high = version_key(old), version_key(new)
         return [release for release in self.releases if low < version_key(release.version) <= high]
-
-
-def version_key(version: str) -> tuple[int, int, int]:
-    major, minor, patch = (int(part) for part in version.split("."))
-    return major, minor, patch
 
 
 def item_map(history: History, old: str, new: str) -> dict[str, tuple[str, ...]]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from typing import Annotated, Any
 
 from pydantic import Field, model_validator
@@ -25,19 +24,17 @@ from .models import (
     Identifier,
     IntrinsicLimit,
     Item,
-    LocatedError,
     NonEmpty,
     Section,
     SemVer,
     _Strict,
 )
+from .records import ChecklistBehaviour, LocatedError
 from .rules import Rule, unknown_items
 from .translate import validate_model
 
-SEMVER = re.compile(r"\d+\.\d+\.\d+")
 
-
-class Checklist(_Strict):
+class Checklist(ChecklistBehaviour, _Strict):
     """A versioned questionnaire: sections of items, each traced to its source, and its rules.
 
     Ids used twice are found in the file before validation (:func:`from_document`), where each
@@ -63,15 +60,6 @@ class Checklist(_Strict):
                     ("intrinsic_limits", n, "item"),
                 )
         return self
-
-    def items(self) -> list[tuple[Section, Item]]:
-        return [(section, item) for section in self.sections for item in section.items]
-
-    def item(self, item_id: str) -> Item:
-        for _, item in self.items():
-            if item.id == item_id:
-                return item
-        raise KeyError(item_id)
 
 
 class SectionExtension(_Strict):
@@ -123,17 +111,6 @@ def _bundled_checklist(name: str, version: str | None = None) -> Checklist:
         return current
     text, where = resources.release_text(name, version), f"<bundled releases/{name}-{version}.yaml>"
     return from_document(loader.parse(text, where))
-
-
-def bundled_versions(name: str) -> list[str]:
-    """Every packaged version of a bundled checklist, oldest first."""
-    versions = {*resources.released_versions(name), _bundled_checklist(name).version}
-    return sorted(versions, key=version_key)
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    """A version as numbers, to compare versions in order (``1.10.0`` after ``1.9.0``)."""
-    return tuple(int(part) for part in version.split("."))
 
 
 # --- a checklist checked whole -----------------------------------------------------------------

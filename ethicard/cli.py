@@ -264,15 +264,30 @@ def _percent(text: str) -> float:
     return value
 
 
-def _report(path: str, checklist_name: str | None, given_max_bytes: int | None, *, anonymous: bool = False) -> Report:
+def _report(
+    path: str,
+    checklist_name: str | None,
+    given_max_bytes: int | None,
+    *,
+    anonymous: bool = False,
+    compiled: bool = False,
+) -> Report:
+    """The assessed card.  ``compiled``: the caller reads the card only as records can be read
+    (records.py), so a valid card naming a bundled checklist may skip pydantic's models."""
     from .assessment import assess
-    from .cards import load_card
-    from .checklist import load_checklist
     from .files import max_bytes_setting
 
     max_bytes = max_bytes_setting(given_max_bytes)
-    checklist = load_checklist(checklist_name, max_bytes=max_bytes) if checklist_name else None
-    card, used = load_card(path, checklist, max_bytes=max_bytes)
+    if checklist_name or anonymous or not compiled:  # anonymise edits the models: always pydantic
+        from .cards import load_card
+        from .checklist import load_checklist
+
+        checklist = load_checklist(checklist_name, max_bytes=max_bytes) if checklist_name else None
+        card, used = load_card(path, checklist, max_bytes=max_bytes)
+    else:
+        from .compiled import load_card as load_compiled
+
+        card, used = load_compiled(path, max_bytes=max_bytes)
     if anonymous:
         from .anonymise import CAVEAT, anonymise
 
@@ -375,11 +390,11 @@ def _render(args: argparse.Namespace) -> int:
     if chosen.convert is not None:  # a binary document (PDF): to a file only
         if not args.output:
             raise UsageError(f"{fmt} output is a binary file; name it with -o, e.g. -o card.{fmt}")
-        report = _report(args.file, args.checklist, args.max_bytes, anonymous=args.anonymous)
+        report = _report(args.file, args.checklist, args.max_bytes, anonymous=args.anonymous, compiled=True)
         write_atomic(args.output, render_bytes(report, fmt, template=args.template, summary=args.summary))
         print(printable(f"wrote {args.output}"), file=sys.stderr)
         return EXIT_OK
-    report = _report(args.file, args.checklist, args.max_bytes, anonymous=args.anonymous)
+    report = _report(args.file, args.checklist, args.max_bytes, anonymous=args.anonymous, compiled=True)
     if args.template:
         text = render_template(report, fmt, args.template, standalone=args.standalone)
     else:
@@ -415,7 +430,7 @@ def _render_into(args: argparse.Namespace) -> int:
     if args.output or args.standalone or args.summary or args.fmt not in (None, "md", "hf"):
         raise UsageError("--into writes the Markdown card into a README; it takes no -o, -f, --standalone or --summary")
     refuse_same_file(args.into, *_inputs(args))
-    report = _report(args.file, args.checklist, args.max_bytes, anonymous=args.anonymous)
+    report = _report(args.file, args.checklist, args.max_bytes, anonymous=args.anonymous, compiled=True)
     max_bytes = max_bytes_setting(args.max_bytes)
     done, notes, written = update(args.into, render(report, "md"), metadata(report), max_bytes=max_bytes)
     for note in [*([] if args.anonymous else advice(report, written)), *notes]:
@@ -438,7 +453,7 @@ def _badge(args: argparse.Namespace) -> int:
 
     if args.output:
         refuse_same_file(args.output, *_inputs(args))
-    _emit(args.output, svg(_report(args.file, args.checklist, args.max_bytes)))
+    _emit(args.output, svg(_report(args.file, args.checklist, args.max_bytes, compiled=True)))
     return EXIT_OK
 
 
@@ -541,7 +556,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _migration_target(checklist: str, asked: str | None) -> str:
     """The bundled version of ``checklist`` to migrate to: the one asked for, else the current one."""
-    from .checklist import bundled_versions
+    from .versions import bundled_versions
 
     versions = bundled_versions(checklist)
     target = asked or versions[-1]

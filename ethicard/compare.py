@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .assessment import ItemResult, Report
-from .changes import History, bundled_history, item_map, version_key
+from .changes import History, bundled_history, item_map
+from .versions import version_key
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from pydantic import Field, StringConstraints
 from . import loader, resources
 from .assessment import Report
 from .errors import EthicardError, Problem
+from .findings import field_value, given
 from .models import NonEmpty, _Strict
-from .rules import FieldPath, field_value, given
+from .rules import FieldPath
 from .translate import validate_model
 from .vocabulary import ADDRESSED, PARTIAL, SCHEMES, SchemeId
 

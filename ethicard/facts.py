@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .models import CardBase, Claim, result_row
+from .records import result_row
+
+if TYPE_CHECKING:
+    from .models import CardBase, Claim
 from .vocabulary import ADDRESSED, ANSWERED, UNANSWERED
 
 
@@ -26,7 +30,7 @@ class Violation:
     item: str | None = None
 
 
-Check = Callable[[CardBase, Mapping[str, str]], list[Violation]]
+Check = Callable[["CardBase", Mapping[str, str]], list[Violation]]
 
 
 def _labelling(card: CardBase, statuses: Mapping[str, str]) -> list[Violation]:

@@ -20,9 +20,12 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .models import CardBase
-from .rules import repeats
+from .findings import repeats
+
+if TYPE_CHECKING:
+    from .models import CardBase
 
 NOTE_IDS = (
     "newer_format",

@@ -30,6 +30,7 @@ from typing import Any
 
 from .assessment import Report
 from .hub_licenses import HUB_LICENSES
+from .records import dump
 
 TAGS = ("synthetic-data", "medical-imaging", "ethicard")
 _HUB_URL = re.compile(r"^https://huggingface\.co/([A-Za-z0-9][\w.-]*/[\w.-]+)(?:/(?:tree|blob|resolve)/\S*)?/?$")
@@ -81,20 +82,24 @@ def _facts(report: Report) -> _Facts:
         base_model=(about.base_model or "").strip(),
         source_urls=[source.url for source in about.training_data if source.url]
         + [source.url for source in report.card.data_sources if source.url],
-        distribution=[m.model_dump() for m in evaluation.distribution_metrics],
-        paired=[m.model_dump() for m in evaluation.paired_metrics],
+        distribution=[dump(m) for m in evaluation.distribution_metrics],
+        paired=[dump(m) for m in evaluation.paired_metrics],
         # one row per number: a reader study's accuracy and agreement, a memorisation check's share flagged
         readers=[
-            {"metric": label, "value": getattr(study, key), **study.model_dump(exclude={"accuracy", "agreement"})}
+            {"metric": label, "value": getattr(study, key), **_without(dump(study), "accuracy", "agreement")}
             for study in evaluation.reader_studies
             for key, label in (("accuracy", "reader accuracy"), ("agreement", "inter-reader agreement"))
         ],
         memorisation=[
             {"metric": f"fraction flagged as copies ({check.method})", "value": check.fraction_flagged,
-             **check.model_dump(exclude={"fraction_flagged", "method"})}
+             **_without(dump(check), "fraction_flagged", "method")}
             for check in evaluation.memorisation
         ],
     )
+
+
+def _without(row: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {key: value for key, value in row.items() if key not in keys}
 
 
 def hub_id(reference: str) -> str | None:

@@ -27,10 +27,11 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from .changes import History, item_map, version_key
+from .changes import History, item_map
 from .checklist import Checklist
 from .errors import UsageError
-from .models import split_reference
+from .records import split_reference
+from .versions import version_key
 from .vocabulary import ADDRESSED, NOT_ADDRESSED, NOT_APPLICABLE, PARTIAL
 
 # Statuses from least to most answered; merged answers take the lowest ("not applicable" counts as

@@ -9,8 +9,6 @@ item is a known, documented key.
 
 from __future__ import annotations
 
-import difflib
-import re
 import typing
 from typing import Annotated, Any, Literal
 
@@ -23,10 +21,30 @@ from pydantic import (
     PrivateAttr,
     StrictBool,
     StringConstraints,
-    field_validator,
     model_validator,
 )
 
+from .records import (
+    CARD_FORMATS,
+    FORMAT_1_FIELDS,
+    FORMAT_2_FIELDS,
+    LATEST_FORMAT,
+    CardBehaviour,
+    ClinicalNeedBehaviour,
+    DataSourceEntryBehaviour,
+    DownstreamEvaluationBehaviour,
+    EthicsBehaviour,
+    EvaluationBehaviour,
+    LabellingBehaviour,
+    LocatedError,
+    ReaderStudyBehaviour,
+    Structured,
+    card_facts_consistent,
+    checklist_reference,
+    labelling_consistent,
+    one_or_many,
+    url,
+)
 from .vocabulary import (
     CROSS_REF_PATTERN,
     KINDS,
@@ -39,13 +57,7 @@ from .vocabulary import (
     either,
 )
 
-CARD_FORMAT_VERSION = 1  # the JSON view's card_format key (see cardjson); not the card's own format
-CARD_FORMATS = (1, 2)
-# What card format 2 adds, as dotted card paths: a format-1 card that gives one is refused, the
-# questionnaire page writes ``format: 2`` once one is filled.  And what format 2 replaces.
-FORMAT_2_FIELDS = ("labelling", "problem", "data_sources", "ethics", "claims", "evaluation.scope")
-FORMAT_1_FIELDS = ("about.training_data",)
-LATEST_FORMAT = 2
+__all__ = ["CARD_FORMATS", "FORMAT_1_FIELDS", "FORMAT_2_FIELDS", "LATEST_FORMAT", "LocatedError"]
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 SemVer = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
@@ -64,27 +76,11 @@ CrossRef = Annotated[str, StringConstraints(pattern=CROSS_REF_PATTERN)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
 # Marks a card field that can tell who wrote the card: `render --anonymous` replaces it (anonymise.py).
 PERSONAL: dict[str, Any] = {"personal": True}
-_URL = re.compile(r"^(https?://[^\s<>\"]+|mailto:[^\s<>\"]+)$")
+TextList = Annotated[list[NonEmpty], BeforeValidator(one_or_many)]
 
 
-def _one_or_many(value: Any) -> Any:
-    """Let a single text stand for a list of one: ``evidence: Section 3`` reads naturally."""
-    return [value] if isinstance(value, str) else value
-
-
-TextList = Annotated[list[NonEmpty], BeforeValidator(_one_or_many)]
-
-
-class _Strict(BaseModel):
+class _Strict(Structured, BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # JSON has no NaN or Infinity
-
-
-class LocatedError(ValueError):
-    """A check across a whole model that knows where in the data the fault is (``path``)."""
-
-    def __init__(self, message: str, path: tuple[str | int, ...]) -> None:
-        super().__init__(message)
-        self.path = path
 
 
 # --- the checklist ------------------------------------------------------------------------
@@ -132,13 +128,7 @@ class IntrinsicLimit(_Strict):
 # --- the card -----------------------------------------------------------------------------
 
 
-def _url(value: str) -> str:
-    if not _URL.match(value):
-        raise ValueError("must be an http://, https:// or mailto: address")
-    return value
-
-
-Url = Annotated[str, BeforeValidator(lambda v: _url(v) if isinstance(v, str) else v)]
+Url = Annotated[str, BeforeValidator(url)]
 
 
 class ChecklistRef(_Strict):
@@ -147,12 +137,6 @@ class ChecklistRef(_Strict):
     id: Identifier
     version: SemVer
     file: NonEmpty | None = Field(None, description="a checklist file, relative to the card (a venue's own checklist)")
-
-
-def split_reference(text: str) -> tuple[str, str]:
-    """The id and version a card's ``checklist: misyn@1.0.0`` names (the version "" without an '@')."""
-    ident, _, version = text.partition("@")
-    return ident, version
 
 
 class DataSource(_Strict):
@@ -252,7 +236,7 @@ class PairedMetric(_Strict):
     background: str | None = Field(None, description="how background voxels were handled")
 
 
-class DownstreamEvaluation(_Strict):
+class DownstreamEvaluation(DownstreamEvaluationBehaviour, _Strict):
     """Utility of synthetic images for a downstream task, measured on medical images."""
 
     task: NonEmpty
@@ -269,11 +253,6 @@ class DownstreamEvaluation(_Strict):
         "problem: the clinical task itself, on medical images from the setting the need arises in "
         "(format 1: not given, read as benchmark)",
     )
-
-    @property
-    def clinical(self) -> bool:
-        """Whether this result evaluates the clinical problem itself, on medical images."""
-        return self.evaluates == "clinical problem" and self.test_set_medical
 
 
 class MemorisationCheck(_Strict):
@@ -292,7 +271,7 @@ class MemorisationCheck(_Strict):
 ReaderTask = Literal["realism", "visual turing test", "clinical task"]
 
 
-class ReaderStudy(_Strict):
+class ReaderStudy(ReaderStudyBehaviour, _Strict):
     """Experts judging synthetic images: their realism (a visual Turing test) or a clinical task.
 
     Only a clinical task reaches the real-world problem space: anatomically wrong images can look
@@ -310,11 +289,6 @@ class ReaderStudy(_Strict):
     accuracy: float | None = None
     agreement: float | None = Field(None, description="inter-reader agreement, e.g. Cohen's kappa")
     result: str = ""
-
-    @property
-    def clinical(self) -> bool:
-        """Whether readers performed a clinical task (a realism rating is not the clinical problem)."""
-        return self.task == "clinical task"
 
 
 class PromptAlignmentMetric(_Strict):
@@ -353,7 +327,7 @@ class StatisticalTest(_Strict):
     correction: str | None = None
 
 
-class Evaluation(_Strict):
+class Evaluation(EvaluationBehaviour, _Strict):
     """Structured evaluation results: the parameters that make each number meaningful."""
 
     scope: EvaluationScope | None = Field(None, description="format 2: the declared evaluation scope")
@@ -368,34 +342,6 @@ class Evaluation(_Strict):
     subgroups: list[SubgroupResult] = []
     statistical_tests: list[StatisticalTest] = []
 
-    def phases(self) -> list[int]:
-        """Evaluation phases with results (ethicard's reading of the paper's five phases).
-
-        The model space (phase 1) holds every algorithm metric: distribution, paired and
-        prompt-alignment metrics, memorisation checks, downstream metrics on benchmarks, and
-        realism ratings by readers.  Phases 2 to 5 are the real-world problem space, where the
-        clinical problem itself is evaluated (the December correction of the paper's reading).
-        """
-        present = {
-            1: bool(
-                self.distribution_metrics
-                or self.paired_metrics
-                or self.prompt_alignment
-                or self.memorisation
-                or any(not d.clinical for d in self.downstream)
-                or any(not r.clinical for r in self.reader_studies)
-            ),
-            2: any(d.clinical for d in self.downstream),
-            3: any(r.clinical for r in self.reader_studies),
-            4: bool(self.prospective_studies),
-            5: bool(self.monitoring),
-        }
-        return [phase for phase, found in present.items() if found]
-
-    def furthest_phase(self) -> int:
-        """The furthest phase with results (0: none)."""
-        return max(self.phases(), default=0)
-
 
 # --- format 2: the facts that decide gaps and rules, as structured fields -------------------
 
@@ -405,7 +351,7 @@ LabellingMethod = Literal[
 LABELLING_METHODS: tuple[str, ...] = typing.get_args(LabellingMethod)
 
 
-class Labelling(_Strict):
+class Labelling(LabellingBehaviour, _Strict):
     """How released synthetic images are marked as synthetic (shared with ``ethicard inspect``)."""
 
     methods: Annotated[list[LabellingMethod], Field(min_length=1)] = Field(
@@ -415,31 +361,18 @@ class Labelling(_Strict):
     coverage: Literal["all", "some", "none"] = Field(description="which released synthetic images carry the marks")
     carriers: str = Field("", description="what carries the marks, e.g. PNG iTXt + XMP; DICOM Conversion Type SYN")
 
-    @model_validator(mode="after")
-    def _none_alone(self) -> Labelling:
-        if "none" in self.methods and len(self.methods) > 1:
-            raise LocatedError("'none' cannot be listed with other methods", ("methods",))
-        if (self.methods == ["none"]) != (self.coverage == "none"):
-            raise LocatedError("coverage must be 'none' exactly when methods is [none]", ("coverage",))
-        return self
-
-    @property
-    def marked(self) -> bool:
-        return self.methods != ["none"] and self.coverage != "none"
+    _consistent = model_validator(mode="after")(labelling_consistent)
 
 
 Motivation = Literal["clinical need", "technical need", "technical novelty", "overcoming human error"]
 
 
-class ClinicalNeed(_Strict):
+class ClinicalNeed(ClinicalNeedBehaviour, _Strict):
     """The clinical need in named parts, so that a missing part is visible."""
 
     who: str = Field("", description="who has the need, e.g. emergency radiologists reading adult chest X-rays")
     task: str = Field("", description="the clinical task, e.g. detecting small pneumothorax")
     why_synthesis: str = Field("", description="why synthetic images serve the need where medical images do not")
-
-    def missing(self) -> list[str]:
-        return [key for key in ("who", "task", "why_synthesis") if not getattr(self, key).strip()]
 
 
 class ProblemFormulation(_Strict):
@@ -453,10 +386,9 @@ class ProblemFormulation(_Strict):
 
 
 DataRole = Literal["train", "tune", "condition", "evaluate"]
-GENERATOR_ROLES = ("train", "tune", "condition")
 
 
-class DataSourceEntry(_Strict):
+class DataSourceEntry(DataSourceEntryBehaviour, _Strict):
     """A source of medical images and the roles it played, so rules know what the generator saw."""
 
     name: NonEmpty
@@ -466,10 +398,6 @@ class DataSourceEntry(_Strict):
     )
     url: Url | None = Field(None, json_schema_extra=PERSONAL)
     description: str = ""
-
-    @property
-    def seen_by_generator(self) -> bool:
-        return any(role in GENERATOR_ROLES for role in self.roles)
 
 
 class EthicsApproval(_Strict):
@@ -489,13 +417,9 @@ class EthicsExemption(_Strict):
     covers: Annotated[list[NonEmpty], Field(min_length=1)]
 
 
-class Ethics(_Strict):
+class Ethics(EthicsBehaviour, _Strict):
     approvals: list[EthicsApproval] = []
     exemptions: list[EthicsExemption] = []
-
-    def covered(self) -> set[str]:
-        entries: list[EthicsApproval | EthicsExemption] = [*self.approvals, *self.exemptions]
-        return {name for entry in entries for name in entry.covers}
 
 
 ResultPath = Annotated[
@@ -531,22 +455,13 @@ class Waiver(_Strict):
     reason: NonEmpty
 
 
-def result_row(card: CardBase, path: str) -> Any:
-    """The evaluation row a claim points to (``evaluation.downstream[0]``), or None."""
-    _, _, rest = path.partition(".")
-    key, _, index = rest.partition("[")
-    rows = getattr(card.evaluation, key, [])
-    n = int(index.rstrip("]"))
-    return rows[n] if n < len(rows) else None
-
-
-class CardBase(_Strict):
+class CardBase(CardBehaviour, _Strict):
     """Fields every card has; :func:`ethicard.cards.card_model` adds the checklist's ``answers``."""
 
     format: Annotated[int, Field(ge=1, le=2)] | None = Field(
         None, description="the card format: 2 (structured facts); leave out for format 1"
     )
-    checklist: ChecklistRef
+    checklist: Annotated[ChecklistRef, BeforeValidator(checklist_reference)]
     about: About
     labelling: Labelling | None = Field(None, description="format 2: how synthetic images are marked")
     problem: ProblemFormulation | None = Field(None, description="format 2: what motivates the work")
@@ -560,91 +475,4 @@ class CardBase(_Strict):
     waivers: list[Waiver] = Field([], description="answers to rule findings or notes (not to gaps)")
     _source: Any = PrivateAttr(None)  # the loader.Document the card was read from, for locations
 
-    @property
-    def format_version(self) -> int:
-        return self.format or 1
-
-    @model_validator(mode="after")
-    def _format_facts(self) -> CardBase:
-        """Format-2 blocks need ``format: 2``; and what they point to must exist."""
-        if self.format_version < 2:
-            self._no_format_2_fields()
-        else:
-            self._format_2_complete()
-            self._ethics_name_sources()
-            self._claims_name_rows()
-        return self
-
-    def _no_format_2_fields(self) -> None:
-        for dotted in FORMAT_2_FIELDS:
-            *parents, key = dotted.split(".")
-            owner: Any = self
-            for parent in parents:
-                owner = getattr(owner, parent)
-            if getattr(owner, key):  # given and not empty (JSON output writes every key, as null or [])
-                what = "block" if not parents else "field"
-                message = f"'{key}' is a format-2 {what}; add 'format: 2' at the top of the card"
-                raise LocatedError(message, (*parents, key))
-
-    def _format_2_complete(self) -> None:
-        """No format-1 field, and the keys format 1 leaves out given."""
-        if self.about.training_data:
-            raise LocatedError(
-                "format 2 names medical image sources in data_sources, with roles (train, tune, condition, evaluate)",
-                ("about", "training_data"),
-            )
-        for n, study in enumerate(self.evaluation.reader_studies):
-            if study.task is None:
-                raise LocatedError(
-                    "missing 'task': realism, visual turing test or clinical task", ("evaluation", "reader_studies", n)
-                )
-        for n, row in enumerate(self.evaluation.downstream):
-            if row.evaluates is None:
-                raise LocatedError(
-                    "missing 'evaluates': benchmark or clinical problem", ("evaluation", "downstream", n)
-                )
-
-    def _ethics_name_sources(self) -> None:
-        """Every name an approval or exemption covers is a data source or a reader study."""
-        if self.ethics is None:
-            return
-        names = {source.name for source in self.data_sources} | {
-            study.name for study in self.evaluation.reader_studies if study.name
-        }
-        for group in ("approvals", "exemptions"):
-            for n, entry in enumerate(getattr(self.ethics, group)):
-                unknown = [(m, name) for m, name in enumerate(entry.covers) if name not in names]
-                if unknown:
-                    m, name = unknown[0]
-                    close = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.6)
-                    hint = f"did you mean '{close[0]}'?" if close else "name a data source or a reader study"
-                    raise LocatedError(
-                        f"'{name}' is neither a data source nor a reader study ({hint})",
-                        ("ethics", group, n, "covers", m),
-                    )
-
-    def _claims_name_rows(self) -> None:
-        for n, claim in enumerate(self.claims):
-            for key in ("result", "test"):
-                target = getattr(claim, key)
-                if target is not None and result_row(self, target) is None:
-                    raise LocatedError(f"'{target}' is not a row of this card", ("claims", n, key))
-
-    @field_validator("checklist", mode="before")
-    @classmethod
-    def _checklist_ref_as_text(cls, value: Any) -> Any:
-        """Accept ``checklist: misyn@1.0.0`` as well as the mapping form."""
-        if isinstance(value, str) and "@" in value:
-            ident, version = split_reference(value)
-            return {"id": ident, "version": version}
-        return value
-
-    def answer(self, item_id: str) -> Answer | None:
-        answers: BaseModel = getattr(self, "answers")  # noqa: B009 - added per checklist by card_model
-        # Field values live in each model's __dict__; looking there avoids pydantic's slow path
-        # for attributes a section does not have (43 items x 6 sections per assessed card).
-        for section in vars(answers).values():
-            found: Answer | None = vars(section).get(item_id)
-            if found is not None:
-                return found
-        return None
+    _facts_consistent = model_validator(mode="after")(card_facts_consistent)

@@ -12,12 +12,12 @@ description the item's guidance.
 from __future__ import annotations
 
 import json
-from typing import Any, get_args
+from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from . import models
+from . import records
 from .cards import card_model
 from .checklist import Checklist
 
@@ -25,9 +25,8 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _FLOAT_TEXT = r"^\s*[-+]?(\d[\d_]*(\.[\d_]*)?|\.\d[\d_]*)([eE][-+]?\d+)?\s*$"
 _INT_TEXT = r"^\s*[-+]?\d[\d_]*\s*$"
 NUMBER_TEXT_PATTERNS = (_FLOAT_TEXT, _INT_TEXT)  # a number written as text: the form reads these as numbers
-_URL = r'^(https?://[^\s<>"]+|mailto:[^\s<>"]+)$'  # models._URL, in ECMA-262 regex syntax
+_URL = r'^(https?://[^\s<>"]+|mailto:[^\s<>"]+)$'  # records._URL, in ECMA-262 regex syntax
 _CHECKLIST_TEXT = r"^[a-z][a-z0-9_]*@\d+\.\d+\.\d+$"
-_URL_CHECK = get_args(models.Url)[1].func
 
 
 class _AsEthicardReadsYaml(GenerateJsonSchema):
@@ -47,10 +46,10 @@ class _AsEthicardReadsYaml(GenerateJsonSchema):
 
     def function_before_schema(self, schema: core_schema.BeforeValidatorFunctionSchema) -> JsonSchemaValue:
         function = schema["function"]["function"]
-        if function is _URL_CHECK:
+        if function is records.url:
             return {"type": "string", "pattern": _URL}
         inner = self.generate_inner(schema["schema"])
-        if function is models._one_or_many:  # 'evidence: Section 3' stands for a list of one
+        if function is records.one_or_many:  # 'evidence: Section 3' stands for a list of one
             return {"anyOf": [inner["items"], inner]}
         return inner
 

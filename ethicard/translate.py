@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import loader
 from .errors import EthicardError, Path_, Problem, describe_character
-from .models import LocatedError
+from .records import LocatedError
 from .rules import CONDITION_TAGS
 
 M = TypeVar("M", bound=BaseModel)

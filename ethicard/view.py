@@ -13,15 +13,20 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .assessment import Gap, ItemResult, Report, SectionResult
-from .cards import newer_version
-from .checklist import Checklist
-from .models import CARD_FORMAT_VERSION, CardBase
-from .rules import Finding
+from .findings import Finding
+from .records import dump
+from .versions import newer_version
 from .vocabulary import ANSWER_STATES, GAP_KINDS, STATUS_LABELS, STATUS_MARKS, UNANSWERED
+
+if TYPE_CHECKING:  # the types; a card and a checklist come as pydantic models or records (records.py)
+    from .checklist import Checklist
+    from .models import CardBase
+
+CARD_FORMAT_VERSION = 1  # the JSON view's card_format key (see cardjson); not the card's own format
 
 NOT_STATED = "not stated"  # what every format shows for a fact the card does not give
 NONE_STATED = "none stated"
@@ -392,7 +397,7 @@ def _rows(rows: Iterable[Mapping[str, Any]], **defaults: object) -> tuple[Row, .
 
 
 def _optional(model: Any) -> Row | None:
-    return _frozen(model.model_dump(mode="json")) if model is not None else None
+    return _frozen(dump(model)) if model is not None else None
 
 
 def _located(report: Report, path: str, words: str = "", occurrence: int = 0) -> Located:
@@ -525,7 +530,7 @@ def _checklist_view(card: CardBase, checklist: Checklist, newer: str | None) -> 
 def _evaluation_view(report: Report) -> EvaluationView:
     evaluation = report.card.evaluation
     phases = evaluation.phases()
-    rows = evaluation.model_dump(mode="json")
+    rows = dump(evaluation)
     return EvaluationView(
         phases=tuple(Phase(n, PHASE_NAMES[n]) for n in phases),
         model_space_only=phases == [1],
@@ -560,14 +565,14 @@ def _facts_view(report: Report, assessed: Assessment) -> FactsView:
     card = report.card
     evaluation = card.evaluation
     furthest = evaluation.furthest_phase()
-    problem = card.problem.model_dump(mode="json") if card.problem else None
+    problem = dump(card.problem) if card.problem else None
     if problem is not None:
         problem["clinical_need"] = {key: _stated(value) for key, value in problem["clinical_need"].items()}
     return FactsView(
         format=card.format_version,
         labelling=_optional(card.labelling),
         problem=_frozen(problem),
-        data_sources=tuple(_frozen(source.model_dump(mode="json")) for source in card.data_sources),
+        data_sources=tuple(_frozen(dump(source)) for source in card.data_sources),
         ethics=_optional(card.ethics),
         scope=_optional(evaluation.scope),
         furthest_phase=Phase(furthest, PHASE_NAMES.get(furthest, "no results")),
@@ -575,8 +580,8 @@ def _facts_view(report: Report, assessed: Assessment) -> FactsView:
             ReaderTask(study.name or f"reader study {n + 1}", study.task or f"{NOT_STATED} (read as realism)")
             for n, study in enumerate(evaluation.reader_studies)
         ),
-        prompt_alignment=_rows(row.model_dump(mode="json") for row in evaluation.prompt_alignment),
-        claims=_rows((claim.model_dump(mode="json") for claim in card.claims), result=NOT_GIVEN, test=NOT_GIVEN),
+        prompt_alignment=_rows(dump(row) for row in evaluation.prompt_alignment),
+        claims=_rows((dump(claim) for claim in card.claims), result=NOT_GIVEN, test=NOT_GIVEN),
         waivers=assessed.waivers,
         located=_located_entries(assessed),
         advice=assessed.advice,
@@ -607,7 +612,7 @@ def _about(card: CardBase) -> About:
         links=MappingProxyType({name: str(url) for name, url in about.links.items()}),
         intended_uses=_or_not_stated(about.intended_uses),
         out_of_scope_uses=_or_not_stated(about.out_of_scope_uses),
-        training_data=tuple(_frozen(source.model_dump(mode="json")) for source in about.training_data),
+        training_data=tuple(_frozen(dump(source)) for source in about.training_data),
         facts=tuple(Fact(name, str(_stated(value))) for name, value in facts),
     )
 

@@ -236,15 +236,33 @@ def _imported(tmp_path: Path, *args: str) -> list[str]:
         (("--help",), []),
         (("--version",), []),
         (("check", "--help"), []),
-        (("check", str(DATA / "minimal.yaml")), ["pydantic", "yaml"]),
-        (("render", str(DATA / "minimal.yaml"), "-o", "card.md"), ["jinja2", "pydantic", "yaml"]),
-        (("render", str(DATA / "minimal.yaml"), "-o", "card.html"), ["jinja2", "markdown", "nh3", "pydantic", "yaml"]),
-        (("render", "plain.yaml", "-o", "card.html"), ["jinja2", "pydantic", "yaml"]),  # answers without Markdown
+        # a valid card naming a bundled checklist: pydantic-core's compiled validator, not pydantic
+        (("check", str(DATA / "minimal.yaml")), ["yaml"]),
+        (("render", str(DATA / "minimal.yaml"), "-o", "card.md"), ["jinja2", "yaml"]),
+        (("render", str(DATA / "minimal.yaml"), "-o", "card.html"), ["jinja2", "markdown", "nh3", "yaml"]),
+        (("render", "plain.yaml", "-o", "card.html"), ["jinja2", "yaml"]),  # answers without Markdown
+        (("badge", str(DATA / "minimal.yaml"), "-o", "badge.svg"), ["yaml"]),
+        # a card with a problem, another checklist, or a command that edits the models: pydantic
+        (("check", "broken.yaml"), ["pydantic", "yaml"]),
+        (("check", str(DATA / "minimal.yaml"), "--checklist", "misyn"), ["pydantic", "yaml"]),
         (("form", str(DATA / "minimal.yaml"), "-o", "form.html"), ["jinja2", "pydantic", "yaml"]),
     ],
-    ids=["help", "version", "check-help", "check", "render-md", "render-html", "render-html-plain", "form"],
+    ids=[
+        "help",
+        "version",
+        "check-help",
+        "check",
+        "render-md",
+        "render-html",
+        "render-html-plain",
+        "badge",
+        "check-broken",
+        "check-checklist",
+        "form",
+    ],
 )
 def test_each_command_imports_only_what_it_needs(tmp_path: Path, args: tuple[str, ...], allowed: list[str]) -> None:
     plain = (DATA / "minimal.yaml").read_text(encoding="utf-8").replace("*realistic*", "realistic")
     (tmp_path / "plain.yaml").write_text(plain, encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text(plain.replace("kind: dataset", "kind: data set"), encoding="utf-8")
     assert _imported(tmp_path, *args) == allowed

@@ -24,7 +24,7 @@ from conftest import Ethicard, _ethicard_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ethicard import escape, files, loader, rules, translate
+from ethicard import escape, files, findings, loader, translate
 from ethicard.errors import printable
 
 LINEAR_FACTOR = 10.0
@@ -85,8 +85,8 @@ PATHS: dict[str, Callable[[str], object]] = {
     "printable": printable,
     "loader": _parse_answer,
     "comment warnings": lambda text: loader.trailing_comments("a: " + " ".join(text.split()) + " # b\n"),
-    "word search": lambda text: rules._find(text + " significantly", ["significan", "proves"]),
-    "similarity": lambda text: rules.repeats(text, text[::-1] + " w"),
+    "word search": lambda text: findings._find(text + " significantly", ["significan", "proves"]),
+    "similarity": lambda text: findings.repeats(text, text[::-1] + " w"),
 }
 
 

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from ethicard import assess, load_checklist
 from ethicard.cards import validate_card
 from ethicard.changes import History
-from ethicard.checklist import bundled_versions
 from ethicard.loader import parse
 from ethicard.migrate import migrate_text
+from ethicard.versions import bundled_versions
 
 CURRENT = load_checklist("misyn").version
 

@@ -96,11 +96,15 @@ def _spelled(path: Path) -> list[str]:
     ]
 
 
+def _generated(path: Path) -> bool:
+    """A module written by ``python -m ethicard.precompile``: the models' choices copied as data."""
+    return path.parent.name == "compiled" and path.name != "__init__.py"
+
+
 def test_statuses_and_schemes_are_spelled_only_in_the_vocabulary() -> None:
-    spelled = [
-        line for path in sorted(PACKAGE.rglob("*.py")) if path.name != "vocabulary.py" for line in _spelled(path)
-    ]
-    assert spelled == []
+    modules = [path for path in sorted(PACKAGE.rglob("*.py")) if path.name != "vocabulary.py" and not _generated(path)]
+    assert any(path.name == "records.py" for path in modules)
+    assert [line for path in modules for line in _spelled(path)] == []
 
 
 @pytest.mark.parametrize("kind", vocabulary.KINDS)
