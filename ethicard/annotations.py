@@ -8,10 +8,10 @@ else at the first card field its rule tests.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from .findings import fields_named
+from .frozen import frozen
 from .locations import locate
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 Level = Literal["error", "warning", "note"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Located:
     """One thing to show at a line of a card: a gap's reason (error), a finding outside the six
     gaps (warning) or a note on how an item is answered (note)."""

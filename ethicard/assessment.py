@@ -7,11 +7,11 @@ a card can never disagree about what is answered.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from . import heuristics, locations
 from .findings import Finding, evaluate
+from .frozen import frozen, replace
 from .heuristics import Advice
 from .vocabulary import ADDRESSED, ANSWERED, GAP_KINDS, NOT_ADDRESSED, NOT_APPLICABLE, PARTIAL, UNANSWERED, AnswerState
 
@@ -24,7 +24,7 @@ _REAL_WORD = re.compile(r"[^\W\d_]{2,}")  # two or more letters
 _CREDIT = {ADDRESSED: 1.0, PARTIAL: 0.5, NOT_ADDRESSED: 0.0, UNANSWERED: 0.0}
 
 
-@dataclass(frozen=True)
+@frozen
 class ItemResult:
     """One checklist item as the card answers it."""
 
@@ -107,7 +107,7 @@ class ItemResult:
         return None
 
 
-@dataclass(frozen=True)
+@frozen
 class SectionResult:
     section: Section
     items: tuple[ItemResult, ...]
@@ -123,7 +123,7 @@ class SectionResult:
 
 
 
-@dataclass(frozen=True)
+@frozen
 class Reason:
     """One reason a card shows a gap: an item left open, or a rule's finding."""
 
@@ -133,7 +133,7 @@ class Reason:
     path: str = ""  # the dotted card path the reason concerns
 
 
-@dataclass(frozen=True)
+@frozen
 class Gap:
     """One of the paper's six kinds of gap, and the reasons this card shows it (none: not shown)."""
 
@@ -167,7 +167,7 @@ class Gap:
         return GAP_KINDS[self.kind][1]
 
 
-@dataclass(frozen=True)
+@frozen
 class Report:
     """Everything the outputs show about one card, computed once."""
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import EthicardError, Problem
+from .frozen import frozen
 
 if TYPE_CHECKING:
     from .annotations import Located
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .images.command import ImageCheck
 
 
-@dataclass(frozen=True)
+@frozen
 class CardResult:
     """What checking one card found: its problems, or its completeness, gaps and gate verdict,
     with the lines (text format) or the mapping (JSON format) that :mod:`ethicard.summary` makes."""
@@ -51,7 +51,7 @@ class CardResult:
         return self.passed and not (self.images and self.images.findings)
 
 
-@dataclass(frozen=True)
+@frozen
 class Options:
     """How each card is checked and reported: the output format and the gate."""
 
@@ -65,7 +65,12 @@ class Options:
     image_jobs: int = 1  # processes reading the images
 
 
-def check_card(path: str, checklist: Checklist | None, max_bytes: int, options: Options = Options()) -> CardResult:
+DEFAULT_OPTIONS = Options()
+
+
+def check_card(
+    path: str, checklist: Checklist | None, max_bytes: int, options: Options = DEFAULT_OPTIONS
+) -> CardResult:
     """Read, validate and assess one card; its problems, even an internal error, become the record."""
     if os.path.isdir(path):  # a folder named on the command line, with no card in it
         problem = Problem(path, 0, 0, (), "is a folder with no card files (*.yaml, *.yml) in it", "name card files")
@@ -131,7 +136,7 @@ def check_cards(
     checklist_name: str | None = None,
     max_bytes: int,
     jobs: int = 1,
-    options: Options = Options(),
+    options: Options = DEFAULT_OPTIONS,
 ) -> Iterator[CardResult]:
     """One record per path, in order; ``jobs`` worker processes (0: one per core).
 

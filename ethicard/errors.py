@@ -16,7 +16,8 @@ Anything else that escapes is ethicard's own fault: an internal error (3).
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+
+from .frozen import frozen
 
 Path_ = tuple[str | int, ...]
 
@@ -72,16 +73,38 @@ def format_path(path: Path_) -> str:
     return text or "<document>"
 
 
-@dataclass(frozen=True, order=True)
+@frozen
 class Problem:
-    """One located problem: where it is, what is wrong, and how to fix it."""
+    """One located problem: where it is, what is wrong, and how to fix it.  Problems compare, sort
+    and hash by where they are (file, line, column, path), not by what they say."""
 
     file: str
     line: int  # 1-based; 0 when the problem is about the file as a whole
     col: int  # 1-based; 0 when unknown
-    path: Path_ = field(compare=True)
-    message: str = field(compare=False)
-    hint: str = field(default="", compare=False)
+    path: Path_
+    message: str
+    hint: str = ""
+
+    def _place(self) -> tuple[str, int, int, Path_]:
+        return self.file, self.line, self.col, self.path
+
+    def __eq__(self, other: object) -> bool:
+        return self._place() == other._place() if isinstance(other, Problem) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._place())
+
+    def __lt__(self, other: Problem) -> bool:
+        return self._place() < other._place()
+
+    def __le__(self, other: Problem) -> bool:
+        return self._place() <= other._place()
+
+    def __gt__(self, other: Problem) -> bool:
+        return self._place() > other._place()
+
+    def __ge__(self, other: Problem) -> bool:
+        return self._place() >= other._place()
 
     def location(self) -> str:
         if self.line and self.col:

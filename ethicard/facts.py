@@ -11,9 +11,9 @@ so every output can point at it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .frozen import frozen
 from .records import result_row
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 from .vocabulary import ADDRESSED, ANSWERED, UNANSWERED
 
 
-@dataclass(frozen=True)
+@frozen
 class Violation:
     """One fact that breaks a check: where it is (dotted path), in a few words, and the item concerned."""
 

@@ -15,11 +15,11 @@ import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import facts
 from .errors import Path_
+from .frozen import frozen
 from .records import (
     AllOfForm,
     AnyOfForm,
@@ -88,7 +88,7 @@ def fields_named(condition: Condition | None) -> Iterator[str]:
 # --- evaluation -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     """A rule that the card does not meet, with the answers or fields that make it fire."""
 
@@ -117,7 +117,7 @@ class Finding:
         return f"{base.removesuffix('.')} ({'; '.join(self.details)}){stop}"
 
 
-@dataclass(frozen=True)
+@frozen
 class _Context:
     card: CardBase
     statuses: Mapping[str, str]

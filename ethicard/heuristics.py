@@ -19,10 +19,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .findings import repeats
+from .frozen import frozen
 
 if TYPE_CHECKING:
     from .models import CardBase
@@ -47,7 +47,7 @@ _LOOK_BACK = 6  # tokens before a match searched for a negation ("no claim of ex
 _P_VALUE = re.compile(r"\bp\s?(?:<|<=|≤|=)\s?0?\.\d+", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@frozen
 class Advice:
     """An advisory note: what the text seems to say, where (dotted path, word found), its id."""
 
@@ -59,11 +59,12 @@ class Advice:
     waiver: str = ""  # the reason of the card's waiver for this note, if any
 
 
-@dataclass(frozen=True)
 class Phrases:
-    """Phrases as token sequences; a final ``*`` on a token matches any word starting with it."""
+    """Phrases as token sequences; a final ``*`` on a token matches any word starting with it.
+    What is derived from them is made on first use and kept."""
 
-    words: tuple[tuple[str, ...], ...]
+    def __init__(self, words: tuple[tuple[str, ...], ...]) -> None:
+        self.words = words
 
     @functools.cached_property
     def exact(self) -> dict[str, list[tuple[str, ...]]]:
@@ -107,19 +108,27 @@ class Phrases:
         return found
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
+@functools.lru_cache(maxsize=512)
+def _words(text: str) -> tuple[str, ...]:
+    """The text's tokens, case folded.  Kept for the few texts of the card being assessed: each is
+    searched for several sets of phrases, and a search finds no phrase in most."""
     if text.isascii():  # casefold is lower for ASCII, and keeps every position
-        return [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text.lower())]
-    return [(m.group(0).casefold().replace("\u2019", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        return tuple(_TOKEN.findall(text.lower()))
+    return tuple(token.casefold().replace("\u2019", "'") for token in _TOKEN.findall(text))
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Where each of :func:`_words` stands in the text, worked out only for a phrase found."""
+    return [match.span() for match in _TOKEN.finditer(text.lower() if text.isascii() else text)]
 
 
 def _same(token: str, word: str) -> bool:
     return token.startswith(word[:-1]) if word.endswith("*") else token == word
 
 
-def _negated(tokens: list[tuple[str, int, int]], at: int) -> bool:
+def _negated(tokens: tuple[str, ...], at: int) -> bool:
     for back in range(at - 1, max(at - _LOOK_BACK, 0) - 1, -1):
-        word = tokens[back][0]
+        word = tokens[back]
         if word in _CLAUSE_END:
             return False
         if word in _NEGATORS or word.endswith("n't"):
@@ -135,17 +144,19 @@ def find(
     occurrence of those words it is, so that it can be located."""
     if not phrases.found_in(text):
         return "", 0
-    tokens = _tokens(text)
-    for i, (token, start, _) in enumerate(tokens):
+    tokens = _words(text)
+    for i, token in enumerate(tokens):
         for phrase in phrases.starting(token):
             end = i + len(phrase)
-            if end > len(tokens) or not all(_same(tokens[i + k][0], w) for k, w in enumerate(phrase)):
+            if end > len(tokens) or not all(_same(tokens[i + k], w) for k, w in enumerate(phrase)):
                 continue
-            if i and tokens[i - 1][0] in unless_after:
+            if i and tokens[i - 1] in unless_after:
                 continue
             if negation and _negated(tokens, i):
                 continue
-            words = text[start : tokens[end - 1][2]]
+            spans = _spans(text)
+            start = spans[i][0]
+            words = text[start : spans[end - 1][1]]
             return words, _occurrence(text, words, start)
     return "", 0
 
@@ -163,8 +174,8 @@ def shares_passage(text: str, other: str, words: int = _PASSAGE) -> bool:
     """Whether ``text`` contains a run of ``words`` words that also occurs in ``other`` (any case):
     an intrinsic limit that copies a clause of the design limitations ("future work will use
     diffusion models").  Linear: the word runs of ``other`` go into a set once."""
-    mine = [t for t, _, _ in _tokens(text) if t not in _CLAUSE_END]
-    theirs = [t for t, _, _ in _tokens(other) if t not in _CLAUSE_END]
+    mine = [t for t in _words(text) if t not in _CLAUSE_END]
+    theirs = [t for t in _words(other) if t not in _CLAUSE_END]
     runs = {tuple(theirs[i : i + words]) for i in range(len(theirs) - words + 1)}
     return any(tuple(mine[i : i + words]) in runs for i in range(len(mine) - words + 1))
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -313,15 +312,17 @@ def _plain(parser: Any) -> Any:
             raise _Refused  # an alias
 
 
-@dataclass
 class _Open:
     """A mapping or list being built, and where it goes once it is complete."""
 
-    value: dict[str, Any] | list[Any] | None  # None: a refused key being skipped
-    path: Path_
-    key: str | None = None  # a mapping's pending key, once read
-    has_key: bool = False
-    drop: bool = False  # the pending key was refused: drop its value
+    __slots__ = ("drop", "has_key", "key", "path", "value")
+
+    def __init__(self, value: dict[str, Any] | list[Any] | None, path: Path_) -> None:
+        self.value = value  # None: a refused key being skipped
+        self.path = path
+        self.key: str | None = None  # a mapping's pending key, once read
+        self.has_key = False
+        self.drop = False  # the pending key was refused: drop its value
 
 
 class _Builder:

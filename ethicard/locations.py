@@ -12,16 +12,16 @@ SARIF) resolve locations through.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from .errors import Path_
+from .frozen import frozen
 
 _PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 _SEARCHED = 20_000  # characters after a value searched for the words a note found
 
 
-@dataclass(frozen=True)
+@frozen
 class Location:
     """A dotted card path and where it stands in the file (line and column 0 when unknown)."""
 

@@ -9,15 +9,14 @@ own keys (the model's field names), with absent values already read as :data:`NO
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .assessment import Gap, ItemResult, Report, SectionResult
 from .findings import Finding
+from .frozen import Frozen, fields, frozen
 from .records import dump
 from .versions import newer_version
 from .vocabulary import ANSWER_STATES, GAP_KINDS, STATUS_LABELS, STATUS_MARKS, UNANSWERED
@@ -37,7 +36,7 @@ NO_EXPLANATION = "No explanation given."  # a status without an answer text
 RESULTS_SECTION = "evaluation"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StatusWords:
     """How a status reads: its label, a plain mark (HTML colours it) and a coloured emoji (Markdown)."""
 
@@ -104,7 +103,7 @@ Row = Mapping[str, Any]  # a record of the card (a metric, a data source) by the
 # --- the parts of the view ---------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Located:
     """A card path with the line and column it is at (0 when it cannot be told)."""
 
@@ -113,7 +112,7 @@ class Located:
     column: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ItemView:
     id: str
     question: str
@@ -128,7 +127,7 @@ class ItemView:
     path: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LimitView:
     id: str
     title: str
@@ -138,7 +137,7 @@ class LimitView:
     status_label: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SectionView:
     id: str
     title: str
@@ -150,14 +149,14 @@ class SectionView:
     results: bool  # the card's evaluation results are shown in this section
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Count:
     status: str
     label: str
     count: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class GapEntry:
     text: str
     items: tuple[str, ...]
@@ -168,7 +167,7 @@ class GapEntry:
     column: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class GapView:
     id: str
     title: str
@@ -180,7 +179,7 @@ class GapView:
     findings: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FindingView:
     rule: str
     source: str
@@ -198,7 +197,7 @@ class FindingView:
     waiver: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class NoteView:
     item: str
     note: str
@@ -207,7 +206,7 @@ class NoteView:
     column: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AdviceView:
     id: str
     message: str
@@ -219,21 +218,21 @@ class AdviceView:
     waiver: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class WaiverView:
     rule: str
     reason: str
     used: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SectionScore:
     id: str
     title: str
     score: float
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Assessment:
     """Completeness, the paper's six gaps, the rule findings and the notes."""
 
@@ -249,7 +248,7 @@ class Assessment:
     sections: tuple[SectionScore, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ChecklistView:
     id: str
     version: str
@@ -258,13 +257,13 @@ class ChecklistView:
     label: str  # id and version, with the version the card answers and the current one when they differ
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Phase:
     number: int
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EvaluationView:
     phases: tuple[Phase, ...]
     model_space_only: bool
@@ -280,13 +279,13 @@ class EvaluationView:
     monitoring: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ReaderTask:
     name: str
     task: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LocatedEntry:
     what: str
     rule: str
@@ -296,7 +295,7 @@ class LocatedEntry:
     waiver: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FactsView:
     """The format-2 blocks (None or empty when the card does not give them)."""
 
@@ -315,13 +314,13 @@ class FactsView:
     advice: tuple[AdviceView, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Fact:
     label: str
     value: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class About:
     """The card's about block; a fact the card does not give reads as :data:`NOT_STATED`, and an
     empty list of authors or uses as that one entry."""
@@ -343,7 +342,7 @@ class About:
     facts: tuple[Fact, ...]  # kind, task, modality, release, licence and base model, as the summary lists them
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CardView:
     """Everything an output template may show, in display order."""
 
@@ -647,7 +646,7 @@ def build(report: Report) -> CardView:
 # --- the one-page summary ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SummaryGap:
     id: str
     title: str
@@ -655,26 +654,26 @@ class SummaryGap:
     items: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SummaryLimit:
     title: str
     status: str
     status_label: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SummaryWaiver:
     label: str
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SummarySection:
     title: str
     score: float
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SummaryView:
     """What a one-page summary shows (for a paper's main text, a reviewer or a release page)."""
 
@@ -724,9 +723,9 @@ def summary(report: Report) -> SummaryView:
 
 
 def plain(value: Any) -> Any:
-    """A part of the view as JSON data: dataclasses as objects (fields in order), tuples as lists."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {field.name: plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    """A part of the view as JSON data: records as objects (fields in order), tuples as lists."""
+    if isinstance(value, Frozen):
+        return {name: plain(getattr(value, name)) for name in fields(value)}
     if isinstance(value, Mapping):
         return {key: plain(inner) for key, inner in value.items()}
     if isinstance(value, list | tuple):
