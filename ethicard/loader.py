@@ -106,15 +106,17 @@ class Document:
         return self._keys
 
     def _index(self) -> None:
-        builder = _Builder(self.file)
+        """The positions of a document :func:`_plain` read (its text is one it accepted)."""
+        values: dict[Path_, tuple[int, int]] = {}
+        keys: dict[Path_, tuple[int, int]] = {}
         if self._text is not None:
             parser = _NoImplicitTypes(self._text)
             try:
-                builder.consume(parser)
+                values, keys = _positions(parser)
             finally:
                 parser.dispose()
-        self._values = builder.values if self._values is None else self._values
-        self._keys = builder.keys if self._keys is None else self._keys
+        self._values = values if self._values is None else self._values
+        self._keys = keys if self._keys is None else self._keys
         self._text = None
 
     def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
@@ -310,6 +312,46 @@ def _plain(parser: Any) -> Any:
             return root
         elif kind is not yaml.StreamStartEvent and kind is not yaml.DocumentEndEvent:
             raise _Refused  # an alias
+
+
+def _positions(parser: Any) -> tuple[dict[Path_, tuple[int, int]], dict[Path_, tuple[int, int]]]:
+    """Where each value and each key of a document :func:`_plain` accepted stands (line and column,
+    1-based), by path: what :class:`_Builder` records, read in one lean pass.  Only a card with
+    something to locate needs it.  tests/test_loader_properties.py holds the two to the same."""
+    values: dict[Path_, tuple[int, int]] = {}
+    keys: dict[Path_, tuple[int, int]] = {}
+    paths: list[Path_] = []  # the path of each open mapping or list
+    pending: list[Any] = []  # for a mapping, its key waiting for a value (_NO_KEY: none); for a list, its length
+    mappings: list[bool] = []
+    get_event = parser.get_event
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            mark = event.start_mark
+            if not paths:
+                path: Path_ = ()
+            elif mappings[-1]:
+                if pending[-1] is _NO_KEY:  # a key: _plain accepted only text keys
+                    pending[-1] = event.value
+                    keys[(*paths[-1], event.value)] = (mark.line + 1, mark.column + 1)
+                    continue
+                path = (*paths[-1], pending[-1])
+                pending[-1] = _NO_KEY
+            else:
+                path = (*paths[-1], pending[-1])
+                pending[-1] += 1
+            values[path] = (mark.line + 1, mark.column + 1)
+            if kind is not yaml.ScalarEvent:
+                paths.append(path)
+                mappings.append(kind is yaml.MappingStartEvent)
+                pending.append(_NO_KEY if kind is yaml.MappingStartEvent else 0)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            paths.pop()
+            mappings.pop()
+            pending.pop()
+        elif kind is yaml.StreamEndEvent:
+            return values, keys
 
 
 class _Open:
