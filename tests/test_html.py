@@ -13,7 +13,6 @@ import re
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from hypothesis import strategies as st
 
 from ethicard.checklist import load_checklist
 from ethicard.escape import HTML_TAGS, html_link, html_linkify, html_markdown
+from ethicard.frozen import replace
 
 HOSTILE = DATA / "hostile" / "html.yaml"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
