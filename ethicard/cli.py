@@ -100,6 +100,28 @@ class _Unbuilt:
         pass
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter, told the terminal's width: argparse makes one for every argument it
+    adds and would import shutil (with bz2 and lzma, a few milliseconds) to ask for the width."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24) -> None:
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2)
+
+
+def _columns() -> int:
+    """The terminal's width, as shutil.get_terminal_size reads it: $COLUMNS, the terminal, or 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 0
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 def _parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line's parser; with ``only``, a command name, only that command's parser is built
     (a few milliseconds of every start), which parses that command's arguments the same."""
@@ -107,11 +129,11 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         prog="ethicard",
         description="Disclosure cards for medical image synthesis (MISyn): fill in, check, render.",
         epilog=EXIT_CODES + "\n\nRun 'ethicard COMMAND --help' for a command's options and examples.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"ethicard {__version__}")
     parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
-    common = argparse.ArgumentParser(add_help=False)  # --debug after the command name works too
+    common = argparse.ArgumentParser(add_help=False, formatter_class=_Formatter)  # --debug after the command too
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -126,7 +148,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
                 name,
                 description=_HELP.get(name, (kwargs.get("help"), []))[0],
                 epilog=_epilog(name),
-                formatter_class=argparse.RawDescriptionHelpFormatter,
+                formatter_class=_Formatter,
                 parents=[common],
                 **kwargs,  # type: ignore[arg-type]
             )

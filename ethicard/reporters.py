@@ -23,9 +23,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import PurePath
 from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
-from urllib.parse import quote
 
 from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, Problem, UsageError, format_path, printable, text_of_name
@@ -497,6 +495,9 @@ def _result(rule: str, index: int, level: str, message: str, file: str, line: in
 def artifact_uri(file: str) -> str:
     """A card's path as a SARIF artifact URI: relative paths stay relative (to the folder checked
     from, as code scanning expects), absolute ones become ``file://`` URIs."""
+    from pathlib import PurePath  # only SARIF needs them: pathlib brings urllib and ipaddress
+    from urllib.parse import quote
+
     path = PurePath(file)
     if path.is_absolute():
         return "file://" + quote(path.as_posix())
