@@ -15,7 +15,7 @@ import jinja2.bccache
 import jinja2.exceptions
 import jinja2.sandbox
 
-from . import escape, files, latexmd, pdf, resources, view
+from . import escape, files, resources, view
 from .assessment import Report
 from .errors import EthicardError, Problem, UsageError
 
@@ -71,6 +71,24 @@ def _hf(report: Report) -> str:
     return readme.merge("", render(report, "md"), hub.metadata(report))
 
 
+def _pdf(html: str) -> bytes:
+    from . import pdf  # only this format needs it (with shutil, tempfile, pathlib and signal)
+
+    return pdf.html_to_pdf(html)
+
+
+def _tex_markdown(value: Any) -> str:
+    from . import latexmd  # only this format needs it; the other formats do not load it
+
+    return latexmd.tex_markdown(value)
+
+
+def _tex_link(value: Any) -> str:
+    from . import latexmd  # only this format needs it; the other formats do not load it
+
+    return latexmd.tex_link(value)
+
+
 HTML_FILTERS: dict[str, Callable[[Any], str]] = {
     "md": escape.html_markdown,
     "linkify": escape.html_linkify,
@@ -82,8 +100,8 @@ HTML_FILTERS: dict[str, Callable[[Any], str]] = {
 TEX_FILTERS: dict[str, Callable[[Any], str]] = {
     "tex": escape.tex,
     "tex_inline": escape.tex_inline,
-    "tex_md": latexmd.tex_markdown,
-    "tex_link": latexmd.tex_link,
+    "tex_md": _tex_markdown,
+    "tex_link": _tex_link,
 }
 
 _HTML_SUMMARY = "summary.html.j2"  # the PDF summary is printed from it
@@ -103,7 +121,7 @@ FORMATS: dict[str, Format] = {
         (".pdf",),
         HTML_FILTERS,
         autoescape=True,
-        convert=pdf.html_to_pdf,
+        convert=_pdf,
         summary="summary.html.j2",
     ),
     "tex": Format("tex", "card.tex.j2", (".tex",), TEX_FILTERS, syntax=_LATEX_SYNTAX, summary="summary.tex.j2"),
@@ -237,7 +255,9 @@ def render_template(
         with escape.markdown_budget():
             text = compiled.render(card=card, standalone=standalone)
         if chosen.autoescape:  # HTML: it loads nothing, like the bundled card (see pdf.locked_down)
-            text = pdf.locked_down(text)
+            from .pdf import locked_down  # only a custom HTML template needs it
+
+            text = locked_down(text)
     except jinja2.TemplateSyntaxError as exc:
         problem = Problem(path, exc.lineno or 0, 0, (), f"template syntax error: {exc.message}")
         raise EthicardError([problem]) from None
