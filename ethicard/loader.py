@@ -46,6 +46,7 @@ _SCALAR_TAGS = _ALLOWED_TAGS[yaml.ScalarEvent]
 # [\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff], listed directly because the
 # negated class took 5 ms to compile at every start.
 _REFUSED_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+_REFUSED_ASCII = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])  # the same, within ASCII
 _LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
@@ -186,6 +187,10 @@ def short_tag(tag: str) -> str:
 
 
 def _refused_characters(text: str, file: str) -> list[Problem]:
+    if text.isascii():  # most cards: deleting the refused bytes in C decides it several times faster
+        raw = text.encode("ascii")
+        if len(raw.translate(None, _REFUSED_ASCII)) == len(raw):
+            return []
     problems: list[Problem] = []
     found = _REFUSED_CHARACTER.finditer(text)
     starts: list[int] = []

@@ -206,3 +206,11 @@ def test_the_example_card_is_not_parsed_again_for_comment_warnings() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     assert not loader._COMMENT_CANDIDATE.search(text)  # its comments are whole lines
     assert loader.trailing_comments(text.replace("kind: model", "kind: model # or not", 1), "c.yaml")
+
+
+def test_the_ascii_shortcut_refuses_exactly_the_refused_characters_within_ascii() -> None:
+    within = bytes(code for code in range(128) if loader._REFUSED_CHARACTER.match(chr(code)))
+    assert within == loader._REFUSED_ASCII
+    for code in range(128):
+        text = f"a: b{chr(code)}c\n"
+        assert bool(loader._refused_characters(text, "t.yaml")) == bool(loader._REFUSED_CHARACTER.search(text))
