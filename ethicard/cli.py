@@ -29,8 +29,7 @@ from .errors import (
     UsageError,
     printable,
 )
-from .reporters import REPORTERS
-from .vocabulary import KINDS, RENDER_FORMATS, REPORT_FORMATS, SCHEMES, STAMP_SOURCES
+from .vocabulary import CHECK_FORMATS, KINDS, RENDER_FORMATS, REPORT_FORMATS, SCHEMES, STAMP_SOURCES
 
 if TYPE_CHECKING:
     from .assessment import Report
@@ -165,7 +164,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER")
     check.add_argument(
         "--format",
-        choices=tuple(REPORTERS),
+        choices=CHECK_FORMATS,
         default="text",
         help="output: text, json, csv, github (workflow annotations), sarif (SARIF 2.1.0); default: text",
     )

@@ -116,6 +116,9 @@ CROSS_REF_PATTERN = r"^(" + "|".join(SCHEMES) + r"):[A-Za-z0-9_.-]+$"
 
 # The formats 'render' writes (rendering.FORMATS registers each; named here for a fast --help).
 RENDER_FORMATS = ("md", "html", "pdf", "tex", "json", "hf", "croissant")
+# The outputs of 'check' (reporters.REPORTERS registers each; named here so that other commands
+# do not load the reporters).
+CHECK_FORMATS = ("text", "json", "csv", "github", "sarif")
 # The outputs of commands that report to a person, a program or a pull request (crosswalk, diff).
 REPORT_FORMATS = ("text", "json", "md")
 # What 'stamp' says made an image: the model generated it, or edited a medical image.

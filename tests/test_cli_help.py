@@ -33,6 +33,15 @@ def test_render_help_lists_every_format(ethicard: Ethicard) -> None:
     assert f"one of {', '.join(RENDER_FORMATS)}; overrides the extension" in out and "croissant" in out
 
 
+def test_check_help_lists_every_reporter(ethicard: Ethicard) -> None:
+    from ethicard.reporters import REPORTERS
+    from ethicard.vocabulary import CHECK_FORMATS
+
+    assert tuple(REPORTERS) == CHECK_FORMATS
+    out = ethicard("check", "--help").out
+    assert "{" + ",".join(CHECK_FORMATS) + "}" in out
+
+
 def test_top_level_help_gives_the_exit_codes(ethicard: Ethicard) -> None:
     out = ethicard("--help").out
     assert "3  internal error: a bug in ethicard" in out
