@@ -14,7 +14,7 @@ import collections
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import facts
@@ -26,6 +26,7 @@ from .records import (
     FieldConditionForm,
     ItemConditionForm,
     NotOfForm,
+    RuleForm,
     Structured,
     TextConditionForm,
     dump,
@@ -34,7 +35,7 @@ from .vocabulary import UNANSWERED
 
 if TYPE_CHECKING:
     from .models import CardBase
-    from .rules import AllOf, AnyOf, Condition, FieldCondition, ItemCondition, Rule, TextCondition
+    from .records import Condition
 
 Note = tuple[str | None, str]  # (the item it is about, if any; the words)
 _MIN_REPEAT_WORDS = 5
@@ -48,7 +49,7 @@ DERIVED: dict[str, tuple[Any, Callable[[Any], Any]]] = {
 }
 
 
-Test: TypeAlias = "FieldCondition | ItemCondition | TextCondition"  # a condition not made of others
+Test: TypeAlias = "FieldConditionForm | ItemConditionForm | TextConditionForm"  # not made of others
 
 
 def tests(condition: Condition | None, path: Path_ = ()) -> Iterator[tuple[Path_, Test]]:
@@ -123,7 +124,7 @@ class _Context:
     statuses: Mapping[str, str]
 
 
-def evaluate(rules: list[Rule], card: CardBase, statuses: Mapping[str, str]) -> tuple[Finding, ...]:
+def evaluate(rules: Sequence[RuleForm], card: CardBase, statuses: Mapping[str, str]) -> tuple[Finding, ...]:
     """The findings of every rule that applies to the card's kind and is not met.
 
     ``statuses`` maps each checklist item id to its status, ``unanswered`` included.  On a
@@ -136,7 +137,7 @@ def evaluate(rules: list[Rule], card: CardBase, statuses: Mapping[str, str]) -> 
     return tuple(finding for finding in found if finding is not None)
 
 
-def _finding(rule: Rule, context: _Context) -> Finding | None:
+def _finding(rule: RuleForm, context: _Context) -> Finding | None:
     """The rule's finding on the card, or None when the card meets it."""
     if rule.check is not None and context.card.format_version >= 2:
         return _check_finding(rule, rule.check, context)
@@ -152,7 +153,7 @@ def _finding(rule: Rule, context: _Context) -> Finding | None:
     return Finding(rule.id, rule.gap, rule.source, rule.message.strip(), items, details, path, advisory)
 
 
-def _check_finding(rule: Rule, check: str, context: _Context) -> Finding | None:
+def _check_finding(rule: RuleForm, check: str, context: _Context) -> Finding | None:
     """The finding of a rule's built-in check of format-2 facts (see :mod:`ethicard.facts`)."""
     violations = facts.run(check, context.card, context.statuses)
     if not violations:
@@ -204,13 +205,13 @@ def _holds(condition: Condition, context: _Context) -> tuple[bool, list[Note]]:
     return _text(condition, context)
 
 
-def _all(condition: AllOf, context: _Context) -> tuple[bool, list[Note]]:
+def _all(condition: AllOfForm, context: _Context) -> tuple[bool, list[Note]]:
     results = [_holds(part, context) for part in condition.all_]
     met = all(ok for ok, _ in results)  # explained by all parts when met, else by the failing ones
     return met, [note for ok, notes in results for note in notes if met or not ok]
 
 
-def _any(condition: AnyOf, context: _Context) -> tuple[bool, list[Note]]:
+def _any(condition: AnyOfForm, context: _Context) -> tuple[bool, list[Note]]:
     results = [_holds(part, context) for part in condition.any_]
     met = any(ok for ok, _ in results)  # explained by the parts that hold, else by all
     return met, [note for ok, notes in results for note in notes if ok or not met]
@@ -253,30 +254,30 @@ def _label(record: Any) -> str:
     return ""
 
 
-def _field(test: FieldCondition, value: Any) -> tuple[bool, list[Note]]:
+def _field(test: FieldConditionForm, value: Any) -> tuple[bool, list[Note]]:
     met, notes = _field_test(test, value)
     return met, [(None, note) for note in notes]
 
 
-def _field_test(test: FieldCondition, value: Any) -> tuple[bool, list[str]]:
+def _field_test(test: FieldConditionForm, value: Any) -> tuple[bool, list[str]]:
     """The one test a field condition gives (its model checks there is exactly one), on the value."""
     name = next(name for name in FIELD_TESTS if name in test.model_fields_set)
     return FIELD_TESTS[name](test, value)
 
 
-def _present(test: FieldCondition, value: Any) -> tuple[bool, list[str]]:
+def _present(test: FieldConditionForm, value: Any) -> tuple[bool, list[str]]:
     return given(value) == test.present, [f"{test.field}: {'given' if given(value) else 'not given'}"]
 
 
-def _equals(test: FieldCondition, value: Any) -> tuple[bool, list[str]]:
+def _equals(test: FieldConditionForm, value: Any) -> tuple[bool, list[str]]:
     return test.equals is not None and _same(value, test.equals), [f"{test.field}: {_show(value)}"]
 
 
-def _one_of(test: FieldCondition, value: Any) -> tuple[bool, list[str]]:
+def _one_of(test: FieldConditionForm, value: Any) -> tuple[bool, list[str]]:
     return any(_same(value, choice) for choice in test.in_ or []), [f"{test.field}: {_show(value)}"]
 
 
-def _contains_any(test: FieldCondition, value: Any) -> tuple[bool, list[str]]:
+def _contains_any(test: FieldConditionForm, value: Any) -> tuple[bool, list[str]]:
     wanted = test.contains_any or []
     if isinstance(value, str):
         met = any(isinstance(w, str) and w.casefold() in value.casefold() for w in wanted)
@@ -285,7 +286,7 @@ def _contains_any(test: FieldCondition, value: Any) -> tuple[bool, list[str]]:
     return met, [f"{test.field}: {_show(value)}"]
 
 
-def _some(test: FieldCondition, value: Any) -> tuple[bool, list[str]]:
+def _some(test: FieldConditionForm, value: Any) -> tuple[bool, list[str]]:
     wanted = test.some or {}
     matching = [
         i for i, record in enumerate(value or []) if all(_same(getattr(record, k), v) for k, v in wanted.items())
@@ -296,7 +297,7 @@ def _some(test: FieldCondition, value: Any) -> tuple[bool, list[str]]:
     return False, [f"{test.field}: no entry with {wanted_text}"]
 
 
-def _each_has(test: FieldCondition, value: Any) -> tuple[bool, list[str]]:
+def _each_has(test: FieldConditionForm, value: Any) -> tuple[bool, list[str]]:
     keys = test.each_has or []
     notes = []
     for i, record in enumerate(value or []):
@@ -310,7 +311,7 @@ def _each_has(test: FieldCondition, value: Any) -> tuple[bool, list[str]]:
 
 
 # The tests a field condition can give, by their name in the model (``in_`` is ``in`` in a file).
-FIELD_TESTS: dict[str, Callable[[FieldCondition, Any], tuple[bool, list[str]]]] = {
+FIELD_TESTS: dict[str, Callable[[FieldConditionForm, Any], tuple[bool, list[str]]]] = {
     "present": _present,
     "equals": _equals,
     "in_": _one_of,
@@ -328,7 +329,7 @@ def _answer_text(context: _Context, item_id: str) -> str:
     return answer.answer if answer is not None else ""
 
 
-def _find(text: str, words: list[str]) -> str | None:
+def _find(text: str, words: Sequence[str]) -> str | None:
     """The first of ``words`` found in ``text`` (any case), widened to the whole word as written.
 
     The word is found by a literal search and widened by walking over the word characters on
@@ -382,7 +383,7 @@ def _dice(mine: list[str], theirs: list[str]) -> float:
     return 2 * shared / (len(mine) + len(theirs))
 
 
-def _item(test: ItemCondition, context: _Context) -> tuple[bool, list[Note]]:
+def _item(test: ItemConditionForm, context: _Context) -> tuple[bool, list[Note]]:
     """Every test given on the item's answer, each with its note."""
     item = test.item
     tested = (_status(test, context), _mentions(test, context), _evidence(test, context), _repeated(test, context))
@@ -393,14 +394,14 @@ def _item(test: ItemCondition, context: _Context) -> tuple[bool, list[Note]]:
     return met, [(item, note) for ok, note in results if met or not ok]
 
 
-def _status(test: ItemCondition, context: _Context) -> tuple[bool, str] | None:
+def _status(test: ItemConditionForm, context: _Context) -> tuple[bool, str] | None:
     if test.status_in is None:
         return None
     status = context.statuses.get(test.item, UNANSWERED)
     return status in test.status_in, f"{test.item}: {status}"
 
 
-def _mentions(test: ItemCondition, context: _Context) -> tuple[bool, str] | None:
+def _mentions(test: ItemConditionForm, context: _Context) -> tuple[bool, str] | None:
     if test.mentions is None:
         return None
     found = _find(_answer_text(context, test.item), test.mentions)
@@ -409,7 +410,7 @@ def _mentions(test: ItemCondition, context: _Context) -> tuple[bool, str] | None
     return False, f"{test.item} does not mention " + " or ".join(f"'{word}'" for word in test.mentions)
 
 
-def _evidence(test: ItemCondition, context: _Context) -> tuple[bool, str] | None:
+def _evidence(test: ItemConditionForm, context: _Context) -> tuple[bool, str] | None:
     if test.has_evidence is None:
         return None
     answer = context.card.answer(test.item)
@@ -417,14 +418,14 @@ def _evidence(test: ItemCondition, context: _Context) -> tuple[bool, str] | None
     return has == test.has_evidence, f"{test.item}: {'evidence given' if has else 'no evidence'}"
 
 
-def _repeated(test: ItemCondition, context: _Context) -> tuple[bool, str] | None:
+def _repeated(test: ItemConditionForm, context: _Context) -> tuple[bool, str] | None:
     if test.repeats is None:
         return None
     same = repeats(_answer_text(context, test.item), _answer_text(context, test.repeats))
     return same, f"{test.item} {'repeats' if same else 'does not repeat'} {test.repeats}"
 
 
-def _texts(test: TextCondition, context: _Context) -> Iterator[tuple[str, str]]:
+def _texts(test: TextConditionForm, context: _Context) -> Iterator[tuple[str, str]]:
     """(where, text) for each piece of free text the test searches."""
     card = context.card
     if "about" in test.within:
@@ -450,7 +451,7 @@ def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
             yield from _strings(part, f"{where}[{i}]")
 
 
-def _text(test: TextCondition, context: _Context) -> tuple[bool, list[Note]]:
+def _text(test: TextConditionForm, context: _Context) -> tuple[bool, list[Note]]:
     texts = list(_texts(test, context))
     if not _any_of(tuple(test.mentions)).search("\n".join(text for _, text in texts)):
         texts = []  # none of the words anywhere: no need to look text by text

@@ -295,29 +295,76 @@ class ChecklistBehaviour:
         raise KeyError(item_id)
 
 
-# The forms a rule's condition takes, told apart by these mixins in either shape.
+# The forms a rule's condition takes, told apart by these mixins in either shape; each declares,
+# for the type checker only, the fields evaluation (findings.py) reads.  rules.py has the models.
 class AllOfForm:
     __slots__ = ()
+    if TYPE_CHECKING:
+        all_: Sequence[Condition]
 
 
 class AnyOfForm:
     __slots__ = ()
+    if TYPE_CHECKING:
+        any_: Sequence[Condition]
 
 
 class NotOfForm:
     __slots__ = ()
+    if TYPE_CHECKING:
+        not_: Condition
 
 
 class FieldConditionForm:
     __slots__ = ()
+    if TYPE_CHECKING:
+        field: str
+        present: bool | None
+        equals: bool | str | None
+        in_: Sequence[bool | str] | None
+        contains_any: Sequence[bool | str] | None
+        some: Mapping[str, bool | str] | None
+        each_has: Sequence[str] | None
+
+        @property
+        def model_fields_set(self) -> set[str]: ...
 
 
 class ItemConditionForm:
     __slots__ = ()
+    if TYPE_CHECKING:
+        item: str
+        status_in: Sequence[str] | None
+        mentions: Sequence[str] | None
+        has_evidence: bool | None
+        repeats: str | None
 
 
 class TextConditionForm:
     __slots__ = ()
+    if TYPE_CHECKING:
+        mentions: Sequence[str]
+        within: Sequence[str]
+        except_items: Sequence[str]
+
+
+class RuleForm:
+    """A rule, in either shape (the model is rules.Rule)."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        id: str
+        gap: str | None
+        source: str
+        message: str
+        kinds: Sequence[str]
+        when: Condition | None
+        require: Condition | None
+        check: str | None
+
+
+if TYPE_CHECKING:
+    Condition = AllOfForm | AnyOfForm | NotOfForm | FieldConditionForm | ItemConditionForm | TextConditionForm
 
 
 # --- the plain records ------------------------------------------------------------------------
@@ -362,6 +409,7 @@ _BEHAVIOUR: dict[str, type] = {
     "FieldCondition": FieldConditionForm,
     "ItemCondition": ItemConditionForm,
     "TextCondition": TextConditionForm,
+    "Rule": RuleForm,
 }
 
 

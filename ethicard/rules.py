@@ -38,7 +38,7 @@ from .models import (
     ProblemFormulation,
     _Strict,
 )
-from .records import AllOfForm, AnyOfForm, FieldConditionForm, ItemConditionForm, NotOfForm, TextConditionForm
+from .records import AllOfForm, AnyOfForm, FieldConditionForm, ItemConditionForm, NotOfForm, RuleForm, TextConditionForm
 from .vocabulary import KINDS, RULE_SOURCES, AnswerState, GapKind, Kind, RuleSource, either
 
 # --- the card fields a rule can name ------------------------------------------------------
@@ -236,7 +236,7 @@ BuiltinCheck = Literal[
 BUILTIN_CHECKS: tuple[str, ...] = typing.get_args(BuiltinCheck)
 
 
-class Rule(_Strict):
+class Rule(RuleForm, _Strict):
     """A cross-field check: when ``when`` holds, ``require`` must hold too, or the card shows a finding."""
 
     id: Identifier
