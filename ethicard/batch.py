@@ -92,9 +92,10 @@ def _assessed(path: str, checklist: Checklist | None, max_bytes: int, options: O
     from . import loader, summary  # imported here: --help loads no card model (pydantic, YAML)
     from .annotations import located
     from .assessment import assess
+    from .compiled import validate_card  # a checklist given, or a card it cannot decide: the models
 
     document = loader.load(path, max_bytes=max_bytes)
-    card, used = _validated(document, checklist, max_bytes)
+    card, used = validate_card(document, checklist, max_bytes=max_bytes)
     report = assess(card, used)
     text = options.format == "text"
     warnings = tuple(map(str, loader.trailing_comments(document.text or "", path))) if text else ()
@@ -117,17 +118,6 @@ def _assessed(path: str, checklist: Checklist | None, max_bytes: int, options: O
         located=located(report, document) if options.located else (),
         images=images,
     )
-
-
-def _validated(document: Any, checklist: Checklist | None, max_bytes: int) -> tuple[Any, Any]:
-    """The card and the checklist it is checked against: compiled when it names a bundled one."""
-    if checklist is None:
-        from . import compiled  # imported here, like _assessed's imports: keeps --help lean
-
-        return compiled.validate_card(document, max_bytes=max_bytes)
-    from .cards import validate_card  # a checklist given: always the pydantic models
-
-    return validate_card(document, checklist, max_bytes=max_bytes)
 
 
 def check_cards(

@@ -299,16 +299,16 @@ def _report(
     from .files import max_bytes_setting
 
     max_bytes = max_bytes_setting(given_max_bytes)
-    if checklist_name or anonymous or not compiled:  # anonymise edits the models: always pydantic
+    checklist = None
+    if checklist_name:
+        from .checklist import load_checklist  # a checklist given: the pydantic models
+
+        checklist = load_checklist(checklist_name, max_bytes=max_bytes)
+    if anonymous or not compiled:  # anonymise edits the models: always pydantic
         from .cards import load_card
-        from .checklist import load_checklist
-
-        checklist = load_checklist(checklist_name, max_bytes=max_bytes) if checklist_name else None
-        card, used = load_card(path, checklist, max_bytes=max_bytes)
     else:
-        from .compiled import load_card as load_compiled
-
-        card, used = load_compiled(path, max_bytes=max_bytes)
+        from .compiled import load_card
+    card, used = load_card(path, checklist, max_bytes=max_bytes)
     if anonymous:
         from .anonymise import CAVEAT, anonymise
 

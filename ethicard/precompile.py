@@ -33,10 +33,11 @@ from .files import write_atomic
 # The validators the generated schema may call, by the name it calls them: the same functions the
 # models call (models.py takes them from records.py).
 _FUNCTIONS = {
-    function: name
-    for name, function in vars(records).items()
-    if name
-    in {"one_or_many", "url", "checklist_reference", "labelling_consistent", "card_facts_consistent"}
+    records.one_or_many: "one_or_many",
+    records.url: "url",
+    records.checklist_reference: "checklist_reference",
+    records.labelling_consistent: "labelling_consistent",
+    records.card_facts_consistent: "card_facts_consistent",
 }
 # Keys of a pydantic-core schema that only pydantic's Python layer reads: JSON Schema, serialisation,
 # and the set-up of private attributes (a record keeps its one private attribute, _source, in a slot).

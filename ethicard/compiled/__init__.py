@@ -31,20 +31,25 @@ def digest(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
-def load_card(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Any, Any]:
-    """Read, parse and validate one card against the checklist it names (as :func:`cards.load_card`)."""
-    return validate_card(loader.load(path, max_bytes=max_bytes), max_bytes=max_bytes)
+def load_card(
+    path: str | os.PathLike[str], checklist: Any | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Any, Any]:
+    """Read, parse and validate one card, as :func:`ethicard.cards.load_card` does."""
+    return validate_card(loader.load(path, max_bytes=max_bytes), checklist, max_bytes=max_bytes)
 
 
-def validate_card(document: loader.Document, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Any, Any]:
-    """The card and its checklist: as records when the compiled validator accepts the card, else as
-    the pydantic models of :func:`ethicard.cards.validate_card`, which locates every problem."""
-    compiled = _compiled(document)
+def validate_card(
+    document: loader.Document, checklist: Any | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Any, Any]:
+    """The card and its checklist: as records when no checklist is given and the compiled validator
+    accepts the card, else as the pydantic models of :func:`ethicard.cards.validate_card`, which
+    locates every problem."""
+    compiled = _compiled(document) if checklist is None else None
     if compiled is not None:
         return compiled
     from ..cards import validate_card as by_pydantic  # brings pydantic: only when this path cannot decide
 
-    return by_pydantic(document, max_bytes=max_bytes)
+    return by_pydantic(document, checklist, max_bytes=max_bytes)
 
 
 def bundled_checklist(name: str) -> Any | None:
